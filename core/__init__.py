@@ -1,0 +1,1 @@
+"""PoseCoach core: headless pose, features, alignment, scoring and feedback (no Qt here)."""

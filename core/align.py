@@ -1,0 +1,166 @@
+"""Alignment of a take to a reference: streaming subsequence DTW (live and offline) and fastdtw paths.
+
+The subsequence DTW is in the spirit of SPRING (Sakurai et al. 2007): a match may start at any take
+frame but must begin at the first reference frame and end at the last. Each take frame advances the
+reference by 0 to 3 frames (a take may be up to 3x faster, or slower without limit), so a new column
+depends only on the previous one and costs a few numpy operations of length N (the reference length),
+whatever the stream length. Along with the cost, each cell carries the path's weight, start frame and
+per-part cost sums, so a finished match reports its score and part scores without backtracking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from fastdtw import fastdtw
+
+# Step k moves the reference k frames for one take frame; it is charged k times the cell cost (at
+# least once), so skipping reference frames costs what matching them would and a stall costs one cell.
+STEP_WEIGHTS = np.array([1.0, 1.0, 2.0, 3.0])
+MAX_STEP = len(STEP_WEIGHTS) - 1
+
+
+@dataclass(frozen=True)
+class MatchState:
+    """Best alignment ending at the current take frame, for every reference frame.
+
+    cost, weight: (N,) cumulative weighted cost and weight of the best path to (i, now).
+    start: (N,) int64 take frame where that path began (at reference frame 0).
+    parts: (N, P) weighted per-part cost sums along the path (NaN-free: missing parts add 0 cost
+    and 0 weight, tracked in part_weight).
+    """
+
+    cost: np.ndarray
+    weight: np.ndarray
+    start: np.ndarray
+    parts: np.ndarray
+    part_weight: np.ndarray
+
+    def mean_cost(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.cost / self.weight
+
+    def part_means(self, i: int) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.part_weight[i] > 0, self.parts[i] / self.part_weight[i], np.nan)
+
+
+class SubsequenceDTW:
+    """Online subsequence DTW against a fixed reference of N frames; O(N) per take frame."""
+
+    def __init__(self, n_ref: int, n_parts: int) -> None:
+        if n_ref < 2:
+            raise ValueError("a reference needs at least two frames")
+        self.n = n_ref
+        self.n_parts = n_parts
+        self.frames_seen = 0
+        inf = np.full(n_ref, np.inf)
+        self.state = MatchState(
+            inf, np.ones(n_ref), np.zeros(n_ref, np.int64),
+            np.zeros((n_ref, n_parts)), np.zeros((n_ref, n_parts)),
+        )  # fmt: skip
+        # Padded buffers so that step k reads index i-k without bounds checks.
+        self._pad = np.full(n_ref + MAX_STEP, np.inf)
+
+    def reset(self) -> None:
+        self.__init__(self.n, self.n_parts)  # type: ignore[misc]
+
+    def update(self, cost: np.ndarray, parts: np.ndarray) -> MatchState:
+        """Add one take frame: `cost` (N,) total cost against each reference frame, `parts` (N, P)."""
+        j = self.frames_seen
+        prev = self.state
+        pad = self._pad
+        pad[MAX_STEP:] = prev.cost
+        # candidates[k, i] = cost of arriving at (i, j) with step k
+        cand = np.empty((MAX_STEP + 1, self.n))
+        for k in range(MAX_STEP + 1):
+            cand[k] = pad[MAX_STEP - k : MAX_STEP - k + self.n] + STEP_WEIGHTS[k] * cost
+        step = np.argmin(cand, axis=0)
+        new_cost = cand[step, np.arange(self.n)]
+        src = np.arange(self.n) - step  # source reference frame (may be <0 only where cost is inf)
+        src_c = np.clip(src, 0, None)
+        w_step = STEP_WEIGHTS[step]
+
+        weight = prev.weight[src_c] + w_step
+        start = prev.start[src_c].copy()
+        visible = np.isfinite(parts)
+        part_add = np.where(visible, parts, 0.0) * w_step[:, None]
+        pw_add = visible * w_step[:, None]
+        psum = prev.parts[src_c] + part_add
+        pw = prev.part_weight[src_c] + pw_add
+
+        # A fresh start at reference frame 0 is always at least as good as stalling there.
+        new_cost[0] = cost[0]
+        weight[0] = 1.0
+        start[0] = j
+        psum[0] = np.where(visible[0], parts[0], 0.0)
+        pw[0] = visible[0].astype(float)
+
+        self.state = MatchState(new_cost, weight, start, psum, pw)
+        self.last_step = step.astype(np.int8)  # kept by callers that want to backtrack a path
+        self.frames_seen += 1
+        return self.state
+
+    def forget_until(self, frame: int) -> None:
+        """Drop every path that started at or before take frame `frame` (it belongs to a reported match)."""
+        drop = self.state.start <= frame
+        self.state.cost[drop] = np.inf
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The part of a take that best matches the whole reference: frames [start, end] inclusive."""
+
+    start: int
+    end: int
+    mean_cost: float
+
+
+def best_segment(cost: np.ndarray) -> Segment:
+    """Best subsequence of the take matching the whole reference; `cost` is (N ref, M take).
+
+    Ends are compared by total path cost, not by mean: a mean would reward padding the match with idle
+    frames that resemble the first or last pose, stretching the segment and the tempo.
+    """
+    n, m = cost.shape
+    dtw = SubsequenceDTW(n, 1)
+    best, best_total = Segment(0, m - 1, float("inf")), float("inf")
+    for j in range(m):
+        state = dtw.update(cost[:, j], cost[:, j : j + 1])
+        total = float(state.cost[-1])
+        if total < best_total:
+            best_total = total
+            best = Segment(int(state.start[-1]), j, float(state.cost[-1] / state.weight[-1]))
+    return best
+
+
+def warp_path(cost: np.ndarray, segment: Segment, radius: int = 3) -> np.ndarray:
+    """fastdtw path between the whole reference and the take segment -> (L, 2) int (ref i, take j).
+
+    fastdtw runs on frame indices with the precomputed cost matrix as its distance, so its coarse
+    levels (which average neighbouring indices) still look up real costs.
+    """
+    n = cost.shape[0]
+    ref_idx = np.arange(n, dtype=float)
+    take_idx = np.arange(segment.start, segment.end + 1, dtype=float)
+
+    def dist(a: float, b: float) -> float:
+        return float(cost[int(a), int(b)])
+
+    _, path = fastdtw(ref_idx, take_idx, radius=radius, dist=dist)
+    out = np.array(path, dtype=np.int64)
+    out[:, 1] += segment.start
+    return out
+
+
+def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.ndarray:
+    """Average `values` (N, M, ...) over the take frames each reference frame is matched to -> (N, ...)."""
+    picked = values[path[:, 0], path[:, 1]]
+    sums = np.zeros((n_ref,) + picked.shape[1:])
+    counts = np.zeros((n_ref,) + picked.shape[1:])
+    finite = np.isfinite(picked)
+    np.add.at(sums, path[:, 0], np.where(finite, picked, 0.0))
+    np.add.at(counts, path[:, 0], finite)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan)

@@ -1,0 +1,190 @@
+"""Keypoints -> comparison features: size-scaled bone vectors with confidence; per-frame costs.
+
+Why these features (measured by bench/compare_features.py, numbers in the README): the seed's
+bounding-box shift + L2 normalisation + cosine similarity puts every pose in the positive quadrant, so
+unrelated poses still score ~0.9 cosine and a far-away limb stretches the box. Bone vectors scaled by
+the take's body scale (a robust torso/shoulder size) are invariant to where the person stands and how
+far from the camera, keep limb direction and foreshortening, degrade gently under a small tilt, and map
+one-to-one onto body parts so that a part's score and feedback come from the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .skeleton import BONE_PARTS, BONES, COCO17_NAMES, LEFT_RIGHT_SWAP, PARTS, to_coco17
+
+# Below this confidence a joint counts as missing (NaN); above it, confidence weights the joint.
+MIN_CONFIDENCE = 0.3
+FULL_CONFIDENCE = 0.7
+# Cost of a frame pair where nothing comparable is visible: as bad as a clearly different pose.
+MISSING_COST = 0.6
+# Camera roll up to this angle is undone by turning the median trunk upright; a larger median lean
+# is part of the move (a side-view squat) and only this much of it is turned, the same for any take.
+MAX_ROLL_CORRECTION = np.deg2rad(12.0)
+NUM_PARTS = len(PARTS)
+
+_IDX = {name: i for i, name in enumerate(COCO17_NAMES)}
+
+
+@dataclass(frozen=True)
+class Features:
+    """Comparison features of a sequence.
+
+    bones: (T, B, 2) float32 bone vectors in body-scale units (about a torso length); NaN where an end
+        joint is missing.
+    weight: (T, B) float32 in 0..1 from the end joints' confidence; 0 where missing.
+    joints: (T, 17, 2) float32 COCO-17 joints centred on the pelvis, in body-scale units (for feedback).
+    scale: body scale (about a torso length) in input units, used for the whole sequence.
+    """
+
+    bones: np.ndarray
+    weight: np.ndarray
+    joints: np.ndarray
+    scale: float
+
+    def __len__(self) -> int:
+        return int(self.bones.shape[0])
+
+    def slice(self, start: int, end: int) -> Features:
+        return Features(self.bones[start:end], self.weight[start:end], self.joints[start:end], self.scale)
+
+
+def confidence_weight(conf: np.ndarray) -> np.ndarray:
+    """Map detector confidence to a 0..1 weight; joints under MIN_CONFIDENCE get 0."""
+    w = (conf - MIN_CONFIDENCE) / (FULL_CONFIDENCE - MIN_CONFIDENCE)
+    return np.where(np.isfinite(w), np.clip(w, 0.0, 1.0), 0.0).astype(np.float32)
+
+
+def mirror_keypoints(keypoints: np.ndarray, skeleton: str) -> np.ndarray:
+    """Swap the person's left and right and flip x (a left-handed take against a right-handed coach)."""
+    out = keypoints[:, LEFT_RIGHT_SWAP[skeleton]].copy()
+    out[..., 0] = -out[..., 0]
+    return out
+
+
+def body_scale(coco: np.ndarray) -> float:
+    """Person size in input units: 90th percentile over frames of max(torso, 1.5 x shoulder width).
+
+    The torso alone collapses when it points at the camera (a push-up filmed from the front) and the
+    shoulders collapse in a side view; the larger of the two per frame, taken near its top over the
+    frames, stays within a few percent across any stretch of the same take.
+    """
+    xy = coco[..., :2]
+    neck = (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
+    pelvis = (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
+    torso = np.linalg.norm(neck - pelvis, axis=-1)
+    shoulders = np.linalg.norm(xy[:, _IDX["left_shoulder"]] - xy[:, _IDX["right_shoulder"]], axis=-1)
+    size = np.fmax(torso, 1.5 * shoulders)
+    size = size[np.isfinite(size) & (size > 0)]
+    return float(np.percentile(size, 90)) if size.size else float("nan")
+
+
+def roll_angle(xy: np.ndarray) -> float:
+    """Median angle of the trunk (pelvis to neck) from image-up, clamped to MAX_ROLL_CORRECTION."""
+    neck = (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
+    pelvis = (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
+    v = neck - pelvis
+    ang = np.arctan2(v[:, 0], -v[:, 1])  # 0 when the trunk points straight up in the image
+    ang = ang[np.isfinite(ang)]
+    if not ang.size:
+        return 0.0
+    return float(np.clip(np.median(ang), -MAX_ROLL_CORRECTION, MAX_ROLL_CORRECTION))
+
+
+@dataclass(frozen=True)
+class Normalisation:
+    """How a sequence is turned upright and scaled: estimated over the frames that hold the move."""
+
+    scale: float
+    roll: float
+
+
+def estimate_normalisation(keypoints: np.ndarray, skeleton: str) -> Normalisation:
+    """Torso length and camera roll of (T, K, 3) keypoints (confidence-filtered, NaN-aware)."""
+    coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
+    weight = confidence_weight(coco[..., 2])
+    xy = np.where((weight > 0)[..., None], coco[..., :2], np.nan)
+    return Normalisation(body_scale(xy), roll_angle(xy))
+
+
+def compute_features(keypoints: np.ndarray, skeleton: str, norm: Normalisation | None = None) -> Features:
+    """(T, K, 3) keypoints (x, y, confidence; NaN missing) -> Features.
+
+    `norm` fixes scale and roll (estimated elsewhere, e.g. on the matched segment only); by default
+    they are estimated over all frames given.
+    """
+    coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
+    weight = confidence_weight(coco[..., 2])
+    xy = np.where((weight > 0)[..., None], coco[..., :2], np.nan)
+    if norm is None:
+        norm = estimate_normalisation(keypoints, skeleton)
+    scale, roll = norm.scale, norm.roll
+    if roll:
+        c, s = np.cos(roll), np.sin(roll)
+        # Rotate by -roll so the median trunk points up (x right, y down image coordinates).
+        xy = np.stack([c * xy[..., 0] + s * xy[..., 1], -s * xy[..., 0] + c * xy[..., 1]], axis=-1)
+    if not np.isfinite(scale) or scale <= 0:
+        scale = 1.0  # nothing measurable: features will be NaN anyway
+
+    neck = (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
+    pelvis = (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
+    neck_w = np.minimum(weight[:, _IDX["left_shoulder"]], weight[:, _IDX["right_shoulder"]])
+    pelvis_w = np.minimum(weight[:, _IDX["left_hip"]], weight[:, _IDX["right_hip"]])
+
+    def point(name: str) -> tuple[np.ndarray, np.ndarray]:
+        if name == "neck":
+            return neck, neck_w
+        if name == "pelvis":
+            return pelvis, pelvis_w
+        return xy[:, _IDX[name]], weight[:, _IDX[name]]
+
+    bones = np.empty((len(coco), len(BONES), 2), np.float32)
+    bone_w = np.empty((len(coco), len(BONES)), np.float32)
+    for b, (a, z, _part) in enumerate(BONES):
+        pa, wa = point(a)
+        pz, wz = point(z)
+        bones[:, b] = (pz - pa) / scale
+        bone_w[:, b] = np.minimum(wa, wz)
+    missing = ~np.isfinite(bones).all(axis=-1)
+    bones[missing] = np.nan
+    bone_w[missing] = 0.0
+
+    # Centre on the pelvis, or the neck when hips are out of frame (a close-up curl).
+    centre = np.where(np.isfinite(pelvis), pelvis, neck)
+    joints = ((xy - centre[:, None, :]) / scale).astype(np.float32)
+    return Features(bones, bone_w, joints, float(scale))
+
+
+def part_costs(take: Features, ref: Features) -> np.ndarray:
+    """Per-part distances between every reference frame and every take frame.
+
+    Returns (N, M, P) float32 for N reference frames, M take frames, P parts: the confidence-weighted
+    mean bone-vector difference (torso lengths) of the part; NaN where the part is not visible in both.
+    """
+    diff = ref.bones[:, None] - take.bones[None, :]  # (N, M, B, 2)
+    dist = np.sqrt(np.einsum("nmbc,nmbc->nmb", diff, diff))
+    w = ref.weight[:, None] * take.weight[None, :]  # (N, M, B)
+    dist = np.where(w > 0, dist, 0.0)
+    out = np.empty(dist.shape[:2] + (NUM_PARTS,), np.float32)
+    for p in range(NUM_PARTS):
+        sel = p == BONE_PARTS
+        wsum = w[..., sel].sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[..., p] = (dist[..., sel] * w[..., sel]).sum(axis=-1) / wsum
+        out[..., p][wsum <= 0] = np.nan
+    return out
+
+
+def total_cost(parts: np.ndarray, part_weights: np.ndarray) -> np.ndarray:
+    """Weighted mean over the visible parts of (..., P) part costs -> (...); MISSING_COST where none."""
+    visible = np.isfinite(parts)
+    w = np.where(visible, part_weights, 0.0)
+    wsum = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        total = np.where(visible, parts, 0.0).__mul__(w).sum(axis=-1) / wsum
+    # A frame where less than half of the weighted body is comparable is not a fair match either way.
+    enough = wsum >= 0.5 * part_weights.sum()
+    return np.where(enough & np.isfinite(total), total, MISSING_COST).astype(np.float32)

@@ -1,0 +1,373 @@
+"""The live engine: one pose frame in, live score/phase/tempo/reps/feedback out; runs on the pipeline thread.
+
+Per frame it costs O(N) for a reference of N frames: one column of subsequence DTW (core.align), one
+column of part costs, bounded ring buffers. Nothing grows with session length.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .align import SubsequenceDTW
+from .features import (
+    MISSING_COST,
+    Normalisation,
+    compute_features,
+    confidence_weight,
+    estimate_normalisation,
+    mirror_keypoints,
+    part_costs,
+    total_cost,
+)
+from .feedback import FeedbackItem, build_feedback, part_directions
+from .feedback_stabilizer import FeedbackStabilizer
+from .scoring import PreparedReference, distance_to_score
+from .skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
+
+# A rep is a match of the whole reference scoring at least this much, ...
+REP_MIN_SCORE = 65.0
+# ... lasting between these multiples of the reference duration.
+REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
+# A partial match must cover this share of the reference before its score is shown.
+MIN_PHASE_FOR_SCORE = 0.25
+# Re-estimate body scale and camera roll this often (frames) over the recent window.
+RENORMALISE_EVERY = 15
+# Recompute direction advice (a backtrack over the window) this often.
+FEEDBACK_EVERY = 6
+
+MSG_NOBODY = "step into the frame"
+MSG_PARTIAL = "step back so your whole body is visible"
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One completed performance of the reference in the stream."""
+
+    index: int
+    start: float
+    end: float
+    score: float
+    parts: dict[str, float | None]
+    tempo: float
+    feedback: tuple[FeedbackItem, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "event": "rep",
+            "index": self.index,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "score": round(self.score, 1),
+            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
+            "tempo": round(self.tempo, 3),
+            "feedback": [f.as_dict() for f in self.feedback],
+        }
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What the view needs after one frame. `score` is None while no score is meaningful."""
+
+    frame: int
+    t: float
+    status: str  # "ok", "nobody", "partial"
+    score: float | None
+    parts: dict[str, float | None]
+    phase: float | None
+    tempo: float | None
+    feedback: tuple[FeedbackItem, ...]
+    rep_count: int
+    new_rep: Rep | None = None
+    reference: str = ""
+    ref_frame: int | None = None  # reference frame at the current phase (for the ghost)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "frame": self.frame,
+            "t": round(self.t, 3),
+            "status": self.status,
+            "reference": self.reference,
+            "score": None if self.score is None else round(self.score, 1),
+            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
+            "phase": None if self.phase is None else round(self.phase, 3),
+            "tempo": None if self.tempo is None else round(self.tempo, 3),
+            "feedback": [f.as_dict() for f in self.feedback],
+            "rep": self.rep_count,
+        }
+
+
+_NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
+
+
+@dataclass
+class _Candidate:
+    """The best whole-reference match seen so far that has not been reported yet."""
+
+    total: float  # path cost, compared between candidates (see align.best_segment)
+    mean_cost: float
+    start: int
+    end: int
+    part_means: np.ndarray
+
+
+@dataclass
+class _Columns:
+    """Bounded history of the resampled stream, indexed by column number modulo its length."""
+
+    size: int
+    times: np.ndarray = field(init=False)
+    joints: np.ndarray = field(init=False)
+    steps: np.ndarray = field(init=False)
+    parts: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.times = np.zeros(self.size)
+        self.joints = np.full((self.size, 17, 2), np.nan, np.float32)
+        self.steps = np.zeros((self.size, 0), np.int8)
+        self.parts = np.zeros((self.size, 0, len(PARTS)), np.float32)
+
+
+class LiveEngine:
+    """Streaming alignment of a live pose stream to one reference."""
+
+    def __init__(self, prepared: PreparedReference, mirror: bool = False) -> None:
+        self.prepared = prepared
+        self.ref = prepared.reference
+        self.n = len(prepared)
+        self.mirror = mirror
+        self.dtw = SubsequenceDTW(self.n, len(PARTS))
+        # Enough columns to backtrack the slowest rep plus the wait before it is reported.
+        self.history = int(REP_MAX_TEMPO * self.n + self.n // 2 + 10)
+        self.cols = _Columns(self.history)
+        self.cols.steps = np.zeros((self.history, self.n), np.int8)
+        self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
+        self.recent = deque(maxlen=self.history)  # raw keypoints for scale and roll
+        self.norm: Normalisation | None = None
+        self.frame_index = 0
+        self.next_tick = 0.0
+        self.t0: float | None = None
+        self.candidate: _Candidate | None = None
+        self.last_rep_end = -1
+        self.reps: list[Rep] = []
+        self.rep_count = 0
+        self.stabilizer = FeedbackStabilizer()
+        self.advice: list[FeedbackItem] = []
+        self._ref_joints = prepared.features.joints
+        self._ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
+
+    @staticmethod
+    def _visible_parts(mask: np.ndarray, bones: bool = False) -> set[str]:
+        from .skeleton import BONE_PARTS
+
+        if bones:
+            return {PARTS[p] for p in range(len(PARTS)) if mask[p == BONE_PARTS].all()}
+        return {part for part, joints in PART_JOINTS.items() if mask[list(joints)].mean() >= 0.5}
+
+    def push(self, keypoints: np.ndarray | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+        """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
+        if self.t0 is None:
+            self.t0 = t
+        rel_t = t - self.t0
+        if keypoints is None:
+            keypoints = np.full((17, 3), np.nan, np.float32)
+            skeleton = "coco17"
+        coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
+        if self.mirror:
+            coco = mirror_keypoints(coco, "coco17")
+        weight = confidence_weight(coco[0, :, 2])
+        visible = self._visible_parts(weight > 0)
+        if not visible:
+            status = "nobody"
+        elif not (self._ref_visible & {p for p in PARTS if self.prepared.weights[PARTS.index(p)] >= 0.5}) <= visible:
+            status = "partial"
+        else:
+            status = "ok"
+        if status != "nobody":
+            self.recent.append(coco[0])
+        renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
+        if renormalise and len(self.recent) >= 3:
+            self.norm = estimate_normalisation(np.stack(self.recent), "coco17")
+
+        new_rep: Rep | None = None
+        # Resample the stream to the reference frame rate, as the offline scorer does.
+        ticks = 0
+        while self.next_tick <= rel_t + 1e-6 and ticks < 4:
+            rep = self._add_column(coco, status, self.next_tick)
+            new_rep = rep or new_rep
+            self.next_tick += 1.0 / self.ref.fps
+            ticks += 1
+        if ticks == 4 and self.next_tick <= rel_t:
+            self.next_tick = rel_t + 1.0 / self.ref.fps  # after a long stall, resume instead of catching up
+        self.frame_index += 1
+        return self._update(rel_t, status, new_rep)
+
+    def _add_column(self, coco: np.ndarray, status: str, tick: float) -> Rep | None:
+        if status == "nobody" or self.norm is None:
+            parts = np.full((self.n, len(PARTS)), np.nan, np.float32)
+            cost = np.full(self.n, MISSING_COST, np.float32)
+            joints = np.full((17, 2), np.nan, np.float32)
+        else:
+            feats = compute_features(coco, "coco17", self.norm)
+            parts = part_costs(feats, self.prepared.features)[:, 0]
+            cost = total_cost(parts, self.prepared.weights)
+            joints = feats.joints[0]
+        j = self.dtw.frames_seen
+        slot = j % self.history
+        self.cols.times[slot] = tick
+        self.cols.joints[slot] = joints
+        self.cols.parts[slot] = parts
+        state = self.dtw.update(cost.astype(float), parts.astype(float))
+        self.cols.steps[slot] = self.dtw.last_step
+        return self._track_reps(j, state)
+
+    def _track_reps(self, j: int, state) -> Rep | None:
+        total = float(state.cost[-1])
+        start = int(state.start[-1])
+        fits = np.isfinite(total) and start > self.last_rep_end and j - start < self.history - self.n // 2
+        if fits and (self.candidate is None or total < self.candidate.total):
+            mean = total / float(state.weight[-1])
+            self.candidate = _Candidate(total, mean, start, j, state.part_means(self.n - 1))
+        cand = self.candidate
+        if cand is None:
+            return None
+        # SPRING's rule: report once no live path that overlaps the candidate could still beat it.
+        overlapping = (state.start <= cand.end) & np.isfinite(state.cost)
+        if (state.cost[overlapping] < cand.total).any() and j - cand.end < self.n // 2:
+            return None
+        self.candidate = None
+        self.dtw.forget_until(cand.end)
+        self.last_rep_end = cand.end
+        return self._make_rep(cand)
+
+    def _make_rep(self, cand: _Candidate) -> Rep | None:
+        score = float(distance_to_score(cand.mean_cost))
+        tempo = (cand.end - cand.start + 1) / self.n
+        if score < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
+            return None
+        part_scores = {
+            p: (None if not np.isfinite(d) else float(distance_to_score(d)))
+            for p, d in zip(PARTS, cand.part_means, strict=True)
+        }
+        feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
+        self.rep_count += 1
+        rep = Rep(
+            self.rep_count, float(self.cols.times[cand.start % self.history]),
+            float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps),
+            score, part_scores, tempo, tuple(feedback),
+        )  # fmt: skip
+        self.reps.append(rep)
+        if len(self.reps) > 1000:  # a summary needs scores, not unbounded objects
+            del self.reps[:-1000]
+        return rep
+
+    def _backtrack(self, j: int, i: int) -> np.ndarray:
+        """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first."""
+        pairs = []
+        oldest = self.dtw.frames_seen - self.history
+        while j >= 0 and j > oldest:
+            pairs.append((i, j))
+            if i == 0:
+                break
+            i -= int(self.cols.steps[j % self.history, i])
+            j -= 1
+        return np.array(pairs[::-1], dtype=np.int64).reshape(-1, 2)
+
+    def _feedback(
+        self, j: int, i: int, part_scores: dict[str, float | None], tempo: float | None
+    ) -> list[FeedbackItem]:
+        path = self._backtrack(j, i)
+        if len(path) < 2:
+            return []
+        slots = path[:, 1] % self.history
+        take_joints = self.cols.joints[slots]
+        ref_joints = self._ref_joints[path[:, 0]]
+        costs = self.cols.parts[slots, path[:, 0]]
+        directions = part_directions(take_joints, ref_joints, costs)
+        return build_feedback(part_scores, self.ref.weights, directions, tempo)
+
+    def _update(self, t: float, status: str, new_rep: Rep | None) -> LiveUpdate:
+        state = self.dtw.state
+        j = self.dtw.frames_seen - 1
+        score: float | None = None
+        parts = dict(_NO_PARTS)
+        phase = tempo = None
+        ref_frame = None
+        if j >= 0 and status != "nobody":
+            mc = state.mean_cost()
+            mc = np.where(np.isfinite(mc) & (j - state.start < self.history), mc, np.inf)
+            i = int(np.argmin(mc))
+            if np.isfinite(mc[i]):
+                phase = i / (self.n - 1)
+                ref_frame = i
+                tempo = (j - int(state.start[i]) + 1) / (i + 1)
+                if status == "ok" and phase >= MIN_PHASE_FOR_SCORE:
+                    score = float(distance_to_score(mc[i]))
+                    means = state.part_means(i)
+                    parts = {
+                        p: None if not np.isfinite(d) else float(distance_to_score(d))
+                        for p, d in zip(PARTS, means, strict=True)
+                    }
+                    if self.frame_index % FEEDBACK_EVERY == 0:
+                        self.advice = self._feedback(j, i, parts, None)
+        if status == "nobody":
+            candidates = [FeedbackItem("body", MSG_NOBODY, 10.0)]
+        elif status == "partial":
+            candidates = [FeedbackItem("body", MSG_PARTIAL, 10.0)]
+        else:
+            candidates = list(new_rep.feedback) if new_rep else list(self.advice)
+        shown = self.stabilizer.update(candidates, t)
+        return LiveUpdate(
+            frame=self.frame_index - 1, t=t, status=status, score=score, parts=parts, phase=phase,
+            tempo=tempo, feedback=tuple(shown), rep_count=self.rep_count, new_rep=new_rep,
+            reference=self.ref.label, ref_frame=ref_frame,
+        )  # fmt: skip
+
+    def summary(self) -> dict[str, object]:
+        scores = [r.score for r in self.reps]
+        return {
+            "event": "summary",
+            "reference": self.ref.label,
+            "frames": self.frame_index,
+            "reps": self.rep_count,
+            "rep_scores": [round(s, 1) for s in scores],
+            "mean_score": round(float(np.mean(scores)), 1) if scores else None,
+            "best_score": round(float(np.max(scores)), 1) if scores else None,
+        }
+
+
+class AutoDetectEngine:
+    """No reference chosen: follow every reference of the library and report the one being performed."""
+
+    def __init__(self, prepared: list[PreparedReference], mirror: bool = False) -> None:
+        if not prepared:
+            raise ValueError("auto-detect needs at least one reference")
+        self.engines = [LiveEngine(p, mirror) for p in prepared]
+        self.current = self.engines[0]
+        self._last_rep_t: dict[int, float] = {}
+
+    @property
+    def reps(self) -> list[Rep]:
+        return sorted((r for e in self.engines for r in e.reps), key=lambda r: r.end)
+
+    def push(self, keypoints: np.ndarray | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+        updates = [e.push(keypoints, t, skeleton) for e in self.engines]
+        for k, u in enumerate(updates):
+            if u.new_rep is not None:
+                self._last_rep_t[k] = t
+        # A fresh rep decides; otherwise the best running score; otherwise keep the current choice.
+        recent = [k for k, when in self._last_rep_t.items() if t - when < 3.0]
+        if recent:
+            best = max(recent, key=lambda k: self.engines[k].reps[-1].score if self.engines[k].reps else 0)
+        else:
+            scored = [(u.score, k) for k, u in enumerate(updates) if u.score is not None]
+            best = max(scored)[1] if scored else self.engines.index(self.current)
+        self.current = self.engines[best]
+        return updates[best]
+
+    def summary(self) -> dict[str, object]:
+        per_ref = {e.ref.label: e.summary() for e in self.engines if e.rep_count}
+        return {"event": "summary", "reference": None, "by_reference": per_ref,
+                "reps": sum(e.rep_count for e in self.engines)}  # fmt: skip

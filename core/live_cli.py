@@ -1,0 +1,85 @@
+"""`main.py stream`: play a video or keypoint file through the live engine, one JSON line per frame."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from .errors import PoseCoachError
+from .live import AutoDetectEngine, LiveEngine
+from .scoring import PreparedReference
+from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, load_keypoint_array
+
+
+def iter_keypoints(source: str, fps: float = DEFAULT_FPS) -> Iterator[tuple[np.ndarray | None, float, str]]:
+    """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file."""
+    if is_keypoint_file(source):
+        keypoints, skeleton = load_keypoint_array(source)
+        for k, row in enumerate(keypoints):
+            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, skeleton
+        return
+    from .pose import PoseEstimator
+
+    with VideoSource(source) as video, PoseEstimator() as estimator:
+        for frame in video:
+            pose = estimator.process(frame)
+            yield (pose.keypoints_px() if pose.detected else None), frame.t, "mediapipe33"
+
+
+def make_engine(
+    library_dir: str, reference: str | None, view: str | None, mirror: bool
+) -> LiveEngine | AutoDetectEngine:
+    from .references import Library
+
+    lib = Library(library_dir)
+    if reference:
+        refs = lib.find(reference, view)
+        if len(refs) > 1:
+            views = ", ".join(r.view for r in refs)
+            raise PoseCoachError(f"{reference!r} exists in several views ({views}); choose one with --view")
+        return LiveEngine(PreparedReference.from_reference(refs[0]), mirror)
+    refs = lib.load()
+    if not refs:
+        raise PoseCoachError(f"{library_dir}: the library holds no references; record or import one first")
+    return AutoDetectEngine([PreparedReference.from_reference(r) for r in refs], mirror)
+
+
+def cmd_stream(args: argparse.Namespace) -> int:
+    engine = make_engine(args.library, args.reference, args.view, args.mirror)
+    recorder = None
+    if getattr(args, "save", False):
+        from .history import open_session_recorder  # issue 5: session history
+
+        recorder = open_session_recorder(args, engine)
+    frames = 0
+    try:
+        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps):
+            update = engine.push(keypoints, t, skeleton)
+            frames += 1
+            if not args.quiet:
+                print(json.dumps(update.as_dict()), flush=False)
+            if update.new_rep is not None:
+                print(json.dumps(update.new_rep.as_dict() | {"reference": update.reference}), flush=True)
+                if recorder is not None:
+                    recorder.add_rep(update.reference, update.new_rep)
+    finally:
+        if recorder is not None:
+            recorder.close()
+    if frames == 0:
+        raise PoseCoachError(f"{args.source}: holds no frames")
+    print(json.dumps(engine.summary()), flush=True)
+    return 0
+
+
+def add_stream_command(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    p = sub.add_parser("stream", help="play a source through the live engine (JSON lines)")
+    p.add_argument("source", metavar="SOURCE")
+    p.add_argument("--reference", metavar="NAME", help="omit to auto-detect the move")
+    p.add_argument("--view")
+    p.add_argument("--mirror", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
+    common(p)
+    p.set_defaults(func=cmd_stream)
