@@ -22,7 +22,11 @@ class _Track:
 
 
 class FeedbackStabilizer:
-    """Turns a flickering per-frame list of advice into a stable one (keyed by message text)."""
+    """Turns a flickering per-frame list of advice into a stable one.
+
+    Advice is tracked per body part: while a part's message is shown its text stays put, so a direction
+    that wavers between two wordings does not flash; "body" messages (nobody / step back) update at once.
+    """
 
     def __init__(self, max_shown: int = MAX_SHOWN) -> None:
         self.max_shown = max_shown
@@ -30,18 +34,22 @@ class FeedbackStabilizer:
 
     def update(self, proposed: list[FeedbackItem], t: float) -> list[FeedbackItem]:
         for item in proposed:
-            track = self._tracks.get(item.message)
+            track = self._tracks.get(item.part)
             if track is None or (track.shown_since is None and t - track.last_seen > GAP):
-                self._tracks[item.message] = _Track(item, t, t)
+                self._tracks[item.part] = _Track(item, t, t)
             else:
-                track.item, track.last_seen = item, t
+                if track.shown_since is None or item.part == "body":
+                    track.item = item
+                else:  # keep the words on screen, follow the importance
+                    track.item = FeedbackItem(track.item.part, track.item.message, item.severity)
+                track.last_seen = t
         # "step into the frame" style messages replace advice at once, without waiting.
-        urgent = {i.message for i in proposed if i.part == "body"}
-        for msg, track in list(self._tracks.items()):
+        urgent = {i.part for i in proposed if i.part == "body"}
+        for key, track in list(self._tracks.items()):
             gone = t - track.last_seen > (HIDE_AFTER if track.shown_since is not None else GAP)
             min_time_done = track.shown_since is None or t - track.shown_since >= MIN_SHOWN
-            if (gone and min_time_done) or (urgent and msg not in urgent and min_time_done):
-                del self._tracks[msg]
+            if (gone and min_time_done) or (urgent and key not in urgent and min_time_done):
+                del self._tracks[key]
         ready = [
             tr for tr in self._tracks.values()
             if tr.shown_since is not None

@@ -35,6 +35,8 @@ REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
 MIN_PHASE_FOR_SCORE = 0.25
 # Re-estimate body scale and camera roll this often (frames) over the recent window.
 RENORMALISE_EVERY = 15
+# Below this live score the person is probably not doing this move at all: part advice would be noise.
+ADVICE_MIN_SCORE = 40.0
 # Recompute direction advice (a backtrack over the window) this often.
 FEEDBACK_EVERY = 6
 
@@ -151,6 +153,9 @@ class LiveEngine:
         self.t0: float | None = None
         self.candidate: _Candidate | None = None
         self.last_rep_end = -1
+        # Consecutive reps share their boundary pose (the top of a push-up ends one and starts the next),
+        # so the next rep may start this many columns before the previous one ended.
+        self.overlap = max(1, self.n // 8)
         self.reps: list[Rep] = []
         self.rep_count = 0
         self.stabilizer = FeedbackStabilizer()
@@ -226,7 +231,9 @@ class LiveEngine:
     def _track_reps(self, j: int, state) -> Rep | None:
         total = float(state.cost[-1])
         start = int(state.start[-1])
-        fits = np.isfinite(total) and start > self.last_rep_end and j - start < self.history - self.n // 2
+        fits = (
+            np.isfinite(total) and start > self.last_rep_end - self.overlap and j - start < self.history - self.n // 2
+        )
         if fits and (self.candidate is None or total < self.candidate.total):
             mean = total / float(state.weight[-1])
             self.candidate = _Candidate(total, mean, start, j, state.part_means(self.n - 1))
@@ -238,9 +245,13 @@ class LiveEngine:
         if (state.cost[overlapping] < cand.total).any() and j - cand.end < self.n // 2:
             return None
         self.candidate = None
-        self.dtw.forget_until(cand.end)
-        self.last_rep_end = cand.end
-        return self._make_rep(cand)
+        rep = self._make_rep(cand)
+        if rep is not None:
+            # Only an accepted rep owns its frames; a rejected match must not swallow the start of the
+            # real rep that overlaps it.
+            self.dtw.forget_until(cand.end - self.overlap)
+            self.last_rep_end = cand.end
+        return rep
 
     def _make_rep(self, cand: _Candidate) -> Rep | None:
         score = float(distance_to_score(cand.mean_cost))
@@ -253,8 +264,9 @@ class LiveEngine:
         }
         feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
         self.rep_count += 1
+        start = max(cand.start, self.last_rep_end + 1)  # reported reps never overlap
         rep = Rep(
-            self.rep_count, float(self.cols.times[cand.start % self.history]),
+            self.rep_count, float(self.cols.times[start % self.history]),
             float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps),
             score, part_scores, tempo, tuple(feedback),
         )  # fmt: skip
@@ -310,7 +322,9 @@ class LiveEngine:
                         p: None if not np.isfinite(d) else float(distance_to_score(d))
                         for p, d in zip(PARTS, means, strict=True)
                     }
-                    if self.frame_index % FEEDBACK_EVERY == 0:
+                    if score < ADVICE_MIN_SCORE:
+                        self.advice = []
+                    elif self.frame_index % FEEDBACK_EVERY == 0:
                         self.advice = self._feedback(j, i, parts, None)
         if status == "nobody":
             candidates = [FeedbackItem("body", MSG_NOBODY, 10.0)]
