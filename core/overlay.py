@@ -14,7 +14,7 @@ import numpy as np
 from .features import MIN_CONFIDENCE
 from .skeleton import COCO17_EDGES, COCO17_NAMES
 
-GREEN = (60, 220, 60)  # BGR
+GREEN = (40, 255, 40)  # BGR
 POSE_COLOR = (255, 255, 255)
 GHOST_COLOR = (255, 200, 0)  # the coach's skeleton: cyan-blue, distinct from the green trails
 TRAIL_LENGTH = 20  # frames (~0.7 s at 30 fps): long enough to show the path, short enough to stay readable
@@ -70,7 +70,7 @@ class Trails:
         n = len(self.points)
         if n < 2:
             return
-        base = _thickness(img) + 1
+        base = _thickness(img) + 3
         pts = np.stack(self.points)  # (n, J, 2), oldest first
         layer = img.copy()
         for s in range(1, n):

@@ -85,8 +85,8 @@ def is_keypoint_file(spec: str | int) -> bool:
 def load_keypoint_array(path: str | Path) -> tuple[np.ndarray, str]:
     """Read a .npy keypoint file -> ((T, K, 3) float32 x, y, confidence; skeleton name).
 
-    Accepts (T, 17, 2|3) COCO-17 or (T, 33, 3|4) mediapipe (x, y, [z,] visibility). A missing
-    confidence becomes 1 where x, y are finite. NaN marks a missing joint.
+    Accepts (T, 17, 2|3) COCO-17 (x, y[, confidence]) or (T, 33, 3|4) mediapipe (x, y[, z], visibility).
+    A missing COCO confidence becomes 1 where x, y are finite. NaN marks a missing joint.
     """
     path = Path(path)
     if not path.is_file():
@@ -106,7 +106,7 @@ def load_keypoint_array(path: str | Path) -> tuple[np.ndarray, str]:
     elif k == 33 and c in (3, 4):
         skeleton = MEDIAPIPE33
         xy = arr[..., :2]
-        conf = arr[..., 3] if c == 4 else np.ones((t, k), np.float32)
+        conf = arr[..., c - 1]  # (x, y, confidence) or (x, y, z, confidence)
     else:
         raise SourceError(f"{path}: shape {arr.shape} is neither (T, 17, 2|3) nor (T, 33, 3|4)")
     if t == 0:

@@ -1,0 +1,83 @@
+"""Recording a new reference from the live stream: keypoints plus small preview images, bounded.
+
+Runs on the pipeline thread. Nothing touches the library until the user saves a trimmed span, and the
+save itself is atomic (core.references), so a crash or a closed window mid-recording loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .pose import PoseSequence
+from .skeleton import MEDIAPIPE33
+
+MAX_SECONDS = 60.0
+PREVIEW_WIDTH = 240
+
+
+@dataclass(frozen=True)
+class RecordedTake:
+    """What Record produced: the pose sequence and one JPEG preview per frame for trimming."""
+
+    sequence: PoseSequence
+    previews: tuple[bytes, ...]
+    times: np.ndarray  # (T,) seconds since recording started
+
+    def preview(self, index: int) -> np.ndarray | None:
+        """(h, w, 3) uint8 BGR preview of frame `index`."""
+        if not 0 <= index < len(self.previews):
+            return None
+        return cv2.imdecode(np.frombuffer(self.previews[index], np.uint8), cv2.IMREAD_COLOR)
+
+
+class TakeRecorder:
+    """Collects frames while recording; `finish()` turns them into a RecordedTake resampled to `fps`."""
+
+    def __init__(self, source: str, fps: float, max_seconds: float = MAX_SECONDS) -> None:
+        self.source = source
+        self.fps = fps
+        self.max_frames = int(max_seconds * fps) + 1
+        self._kp: list[np.ndarray] = []
+        self._previews: list[bytes] = []
+        self._times: list[float] = []
+        self._t0: float | None = None
+        self.frame_size: tuple[int, int] | None = None
+
+    @property
+    def full(self) -> bool:
+        return len(self._kp) >= self.max_frames
+
+    @property
+    def elapsed(self) -> float:
+        return self._times[-1] if self._times else 0.0
+
+    def __len__(self) -> int:
+        return len(self._kp)
+
+    def add(self, t: float, image: np.ndarray, keypoints: np.ndarray | None) -> None:
+        """keypoints: (33, 3) mediapipe x, y px, visibility, or None when nobody is in frame."""
+        if self.full:
+            return
+        if self._t0 is None:
+            self._t0 = t
+        h, w = image.shape[:2]
+        self.frame_size = (w, h)
+        small = cv2.resize(image, (PREVIEW_WIDTH, max(1, round(h * PREVIEW_WIDTH / w))), interpolation=cv2.INTER_AREA)
+        ok, jpg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
+        self._previews.append(jpg.tobytes() if ok else b"")
+        self._kp.append(np.full((33, 3), np.nan, np.float32) if keypoints is None else keypoints.astype(np.float32))
+        self._times.append(t - self._t0)
+
+    def finish(self) -> RecordedTake | None:
+        """The take at a steady `fps` (camera frames arrive unevenly); None if nothing was recorded."""
+        if len(self._kp) < 2:
+            return None
+        times = np.asarray(self._times)
+        grid = np.arange(0.0, times[-1] + 1e-9, 1.0 / self.fps)
+        idx = np.clip(np.searchsorted(times, grid), 0, len(times) - 1)
+        kp = np.stack(self._kp)[idx]
+        seq = PoseSequence(kp, MEDIAPIPE33, self.fps, self.frame_size, self.source)
+        return RecordedTake(seq, tuple(self._previews[i] for i in idx), grid)

@@ -1,0 +1,1 @@
+"""The PySide6 desktop app: thin widgets and workers around core/."""

@@ -1,0 +1,110 @@
+"""Start the desktop app: arguments, Qt platform set-up, one exception hook, Ctrl+C; UI thread."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+
+import cv2  # noqa: F401 - imported before Qt on purpose: see _undo_cv2_qt_paths
+
+LOG = logging.getLogger("posecoach")
+
+
+def _undo_cv2_qt_paths() -> None:
+    """opencv's wheel points Qt at its own bundled Qt plugins; PySide6 must use its own."""
+    cv2_dir = str(Path(cv2.__file__).resolve().parent)
+    for var in ("QT_QPA_PLATFORM_PLUGIN_PATH", "QT_QPA_FONTDIR"):
+        if os.environ.get(var, "").startswith(cv2_dir):
+            os.environ.pop(var)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    from core.cli import DEFAULT_LIBRARY
+
+    p = argparse.ArgumentParser(
+        prog="main.py", description="PoseCoach desktop app (subcommands: see --help of main.py score)"
+    )
+    p.add_argument(
+        "--source", help="camera number (0, 1, ...) or a video file; default: the last one used, else camera 0"
+    )
+    p.add_argument("--reference", metavar="NAME", help="preselect a reference ('move - view' or move)")
+    p.add_argument("--library", default=str(DEFAULT_LIBRARY), help="reference folder (default: %(default)s)")
+    p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
+    return p.parse_args(argv)
+
+
+def _log_file() -> Path:
+    folder = Path(os.environ.get("POSECOACH_CONFIG_DIR") or Path.home() / ".cache" / "posecoach")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "posecoach.log"
+
+
+def _install_exception_hook(log_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind, value, tb) -> None:  # noqa: ANN001
+        text = "".join(traceback.format_exception(kind, value, tb))
+        LOG.error("unhandled exception\n%s", text)
+        sys.__stderr__.write(text)
+        if QApplication.instance() is not None:
+            QMessageBox.critical(None, "PoseCoach: unexpected error",
+                                 f"{value}\n\nDetails were written to {log_path}")  # fmt: skip
+
+    sys.excepthook = hook
+
+
+def _open_history(path: str | None):  # noqa: ANN202
+    try:
+        from core.history import HistoryStore, default_history_path
+    except ImportError:
+        return None
+    try:
+        return HistoryStore(path or default_history_path())
+    except Exception as exc:  # noqa: BLE001 - practice works without history
+        LOG.warning("history unavailable: %s", exc)
+        return None
+
+
+def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_window.MainWindow
+    from core.references import Library
+
+    from .main_window import MainWindow, initial_source
+    from .settings import AppSettings
+
+    settings = AppSettings()
+    window = MainWindow(Library(args.library), settings, _open_history(args.history))
+    if args.reference:
+        match = [i for i in range(window.reference_box.count())
+                 if args.reference.lower() in (window.reference_box.itemText(i).lower(),
+                                               window.reference_box.itemText(i).split(" - ")[0].lower())]  # fmt: skip
+        if match:
+            window.reference_box.setCurrentIndex(match[0])
+        else:
+            window.statusBar().showMessage(f"No reference '{args.reference}' in {args.library}", 10000)
+    window.open_source(initial_source(args.source, settings))
+    return window
+
+
+def run_app(argv: list[str]) -> int:
+    args = parse_args(argv)
+    _undo_cv2_qt_paths()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    log_path = _log_file()
+    logging.basicConfig(filename=log_path, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("PoseCoach")
+    _install_exception_hook(log_path)
+    window = build_window(args)
+    window.show()
+    # Ctrl+C in the terminal closes the window the normal way (threads stopped, camera released).
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    pulse = QTimer(interval=200, timeout=lambda: None)  # lets Python run its signal handlers
+    pulse.start()
+    return app.exec()

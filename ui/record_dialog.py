@@ -1,0 +1,125 @@
+"""After Record: name the move, choose the view, trim start and end on a preview, save to the library."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import LibraryError
+from core.overlay import draw_pose
+from core.recording import RecordedTake
+from core.references import Library, Reference, make_reference
+from core.skeleton import to_coco17
+
+from .video_view import to_qimage
+
+VIEWS = ("front", "side", "left", "right")
+
+
+class RecordDialog(QDialog):
+    def __init__(self, take: RecordedTake, library: Library, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Save the recorded move")
+        self.take = take
+        self.library = library
+        self.saved: Reference | None = None
+        n = len(take.sequence)
+        self._coco = to_coco17(take.sequence.keypoints, take.sequence.skeleton)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. jab, front kick, squat")
+        self.view = QComboBox()
+        self.view.setEditable(True)
+        self.view.addItems(VIEWS)
+        self.start = QSlider(Qt.Orientation.Horizontal)
+        self.end = QSlider(Qt.Orientation.Horizontal)
+        for s in (self.start, self.end):
+            s.setRange(0, n - 1)
+        self.end.setValue(n - 1)
+        self.preview = QLabel()
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setMinimumSize(320, 240)
+        self.span = QLabel()
+
+        form = QFormLayout()
+        form.addRow("Move name", self.name)
+        form.addRow("View", self.view)
+        form.addRow("Start", self.start)
+        form.addRow("End", self.end)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.preview, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.span)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.start.valueChanged.connect(lambda v: self._moved(v, is_start=True))
+        self.end.valueChanged.connect(lambda v: self._moved(v, is_start=False))
+        self._moved(0, is_start=True)
+
+    def _moved(self, value: int, is_start: bool) -> None:
+        if is_start and value >= self.end.value():
+            self.end.setValue(min(self.end.maximum(), value + 1))
+        if not is_start and value <= self.start.value():
+            self.start.setValue(max(0, value - 1))
+        self._show_frame(value)
+        fps = self.take.sequence.fps
+        a, b = self.start.value(), self.end.value()
+        self.span.setText(f"Keeping {a / fps:.2f} s to {(b + 1) / fps:.2f} s ({(b - a + 1) / fps:.2f} s)")
+
+    def _show_frame(self, index: int) -> None:
+        image = self.take.preview(index)
+        if image is None:
+            return
+        size = self.take.sequence.frame_size
+        if size and np.isfinite(self._coco[index, :, 0]).any():
+            kp = self._coco[index].copy()
+            kp[:, :2] *= image.shape[1] / size[0]
+            draw_pose(image, kp, (60, 220, 60), 2)
+        pix = to_qimage(image).scaled(
+            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        from PySide6.QtGui import QPixmap
+
+        self.preview.setPixmap(QPixmap.fromImage(pix))
+
+    def save(self) -> None:
+        a, b = self.start.value(), self.end.value() + 1
+        clip = self.take.sequence.slice(a, b)
+        try:
+            if clip.detected_fraction() < 0.5:
+                raise LibraryError("nobody is visible in most of the kept span; trim to where you are in frame")
+            ref = make_reference(clip, self.name.text(), self.view.currentText(), source=self.take.sequence.source)
+            overwrite = False
+            if self.library.path_for(ref.move, ref.view).exists():
+                answer = QMessageBox.question(
+                    self, "Replace reference?", f"A reference '{ref.label}' already exists. Replace it?"
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                overwrite = True
+            self.library.save(ref, overwrite=overwrite)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Cannot save", str(exc))
+            return
+        except OSError as exc:
+            QMessageBox.warning(self, "Cannot save", f"The library folder cannot be written: {exc}")
+            return
+        self.saved = ref
+        self.accept()

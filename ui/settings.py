@@ -1,0 +1,85 @@
+"""Settings remembered between runs (camera or file, last reference, mirror, window layout).
+
+An INI file in the user's config folder; POSECOACH_CONFIG_DIR moves it (tests, portable installs).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+
+SETTINGS_VERSION = 1
+
+
+def settings_path() -> Path:
+    folder = os.environ.get("POSECOACH_CONFIG_DIR")
+    if not folder:
+        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+        folder = str(Path(base or Path.home() / ".config") / "posecoach")
+    return Path(folder) / "settings.ini"
+
+
+class AppSettings:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or settings_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._s = QSettings(str(self.path), QSettings.Format.IniFormat)
+        if int(self._s.value("version", SETTINGS_VERSION)) > SETTINGS_VERSION:
+            self._s.clear()  # written by a newer app: start fresh rather than misread it
+        self._s.setValue("version", SETTINGS_VERSION)
+
+    def _get(self, key: str, default: object) -> object:
+        value = self._s.value(key, default)
+        return default if value is None else value
+
+    @property
+    def source(self) -> str:
+        return str(self._get("source", "0"))
+
+    @source.setter
+    def source(self, value: str) -> None:
+        self._s.setValue("source", value)
+
+    @property
+    def reference(self) -> str:
+        return str(self._get("reference", ""))
+
+    @reference.setter
+    def reference(self, value: str) -> None:
+        self._s.setValue("reference", value)
+
+    @property
+    def mirror(self) -> bool:
+        return str(self._get("mirror", "true")).lower() in ("true", "1")
+
+    @mirror.setter
+    def mirror(self, value: bool) -> None:
+        self._s.setValue("mirror", bool(value))
+
+    @property
+    def record_seconds(self) -> int:
+        try:
+            return max(1, min(60, int(self._get("record_seconds", 10))))
+        except (TypeError, ValueError):
+            return 10
+
+    @record_seconds.setter
+    def record_seconds(self, value: int) -> None:
+        self._s.setValue("record_seconds", int(value))
+
+    def geometry(self) -> QByteArray | None:
+        value = self._s.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self._s.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._s.setValue("window/geometry", geometry)
+        self._s.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._s.sync()
