@@ -14,14 +14,12 @@ from core.skeleton import PARTS
 
 
 def main() -> None:
-    kp = np.load(ROOT / "bench" / "data" / "dance_keypoints.npy") if (ROOT / "bench" / "data").exists() else None
-    if kp is None:
-        from _common import clip
+    from _common import clip
 
-        from core.pose import PoseEstimator, extract_sequence
+    from core.pose import PoseEstimator, extract_sequence
 
-        with PoseEstimator() as est:
-            kp = extract_sequence(clip("dance_a_benchmark"), est).keypoints
+    with PoseEstimator() as est:
+        kp = extract_sequence(clip("dance_a_benchmark"), est).keypoints
     ref = compute_features(kp[:300], "mediapipe33")
     stream = compute_features(kp[300:], "mediapipe33", None)
     n = len(ref)

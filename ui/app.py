@@ -100,6 +100,9 @@ def run_app(argv: list[str]) -> int:
     logging.basicConfig(filename=log_path, level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("PoseCoach")
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent.parent / "assets" / "icon.svg")))
     _install_exception_hook(log_path)
     window = build_window(args)
     window.show()

@@ -36,11 +36,13 @@ from .settings import AppSettings
 from .video_view import VideoView
 
 AUTO = "Auto-detect the move"
+NO_SCORE = "\u2014"
 COUNTDOWN_SECONDS = 3
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm);;All files (*)"
 
 
 class MainWindow(QMainWindow):
+    source_opened = Signal()
     source_ended = Signal()
 
     def __init__(self, library: Library, settings: AppSettings, history=None) -> None:  # noqa: ANN001
@@ -86,7 +88,7 @@ class MainWindow(QMainWindow):
         self.video = VideoView()
         self.reference_box = QComboBox()
         self.reference_box.currentIndexChanged.connect(self._reference_chosen)
-        self.score_label = QLabel("--")
+        self.score_label = QLabel(NO_SCORE)
         self.score_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.score_label.setStyleSheet("font-size: 96px; font-weight: bold; color: #999;")
         self.move_label = QLabel("")
@@ -237,6 +239,7 @@ class MainWindow(QMainWindow):
         self.status_source.setText(f"Source: {description} ({fps:.0f} fps)")
         self.video.message = ""
         self._begin_session()
+        self.source_opened.emit()
 
     def _source_finished(self) -> None:
         if self.worker is not None and self.video.recording is not None:
@@ -323,12 +326,19 @@ class MainWindow(QMainWindow):
             return
         u = view.update
         if u is None:
-            self.score_label.setText("--")
+            self.score_label.setText(NO_SCORE)
             self.video.advice = [] if view.detected else ["step into the frame"]
             return
-        self.score_label.setText("--" if u.score is None else f"{u.score:.0f}")
-        colour = score_qcolor(u.score)
-        self.score_label.setStyleSheet(f"font-size: 96px; font-weight: bold; color: {colour.name()};")
+        if u.score is not None:
+            self.score_label.setText(f"{u.score:.0f}")
+            colour = score_qcolor(u.score).name()
+        elif self.rep_scores:  # between reps: the last rep's score, dimmed
+            self.score_label.setText(f"{self.rep_scores[-1]:.0f}")
+            colour = score_qcolor(self.rep_scores[-1]).darker(170).name()
+        else:
+            self.score_label.setText(NO_SCORE)
+            colour = "#777"
+        self.score_label.setStyleSheet(f"font-size: 96px; font-weight: bold; color: {colour};")
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
         tempo = "" if u.tempo is None else f"   tempo {u.tempo:.2f}x"
         self.move_label.setText(f"{u.reference}{phase}{tempo}")

@@ -1,0 +1,124 @@
+"""The real window (offscreen) driven with real clips: pipeline, trails, scores, reps, Record, settings, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.references import Library, make_reference
+from core.scoring import PreparedReference, score_take
+
+from .conftest import TESTDATA
+
+pytest.importorskip("pytestqt")
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
+    windows = []
+
+    def make(library: Library):
+        from ui.main_window import MainWindow
+        from ui.settings import AppSettings
+
+        window = MainWindow(library, AppSettings())
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for w in windows:
+        w.close()
+
+
+def green_pixels(image: np.ndarray) -> int:
+    b, g, r = image[..., 0].astype(int), image[..., 1].astype(int), image[..., 2].astype(int)
+    return int(((g > 200) & (r < 90) & (b < 90)).sum())
+
+
+def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, pose_cache, tmp_path):
+    jacks = pose_cache.get("jumping_jacks_front")
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(jacks.slice(40, 80), "jumping jack", "front", source=jacks.source))
+    window = make_window(lib)
+    assert window.reference_box.currentText() == "Auto-detect the move"
+    window.reference_box.setCurrentIndex(1)
+    seen_scores = []
+    window.worker.frame_ready.connect(
+        lambda v: seen_scores.append(v.update.score) if v.update and v.update.score else None
+    )
+    with qtbot.waitSignal(window.source_ended, timeout=90_000):
+        window.open_source(str(TESTDATA / "jumping_jacks_front.mp4"))
+    qtbot.wait(300)
+    assert window.latest is not None and green_pixels(window.latest.image) > 500, "no green trails drawn"
+    assert len(seen_scores) > 50 and max(seen_scores) > 80
+    assert 3 <= len(window.rep_scores) <= 5 and min(window.rep_scores) >= 65
+    assert window.rep_list.count() == len(window.rep_scores)
+    assert "Video finished" in window.video.message
+    assert window.score_label.text().isdigit()  # the live score, or the last rep's between reps
+    # the UI thread only painted: every processed frame reached the view, none were queued up
+    assert window.worker.frames >= 200 and window.slot.dropped == 0
+
+
+def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_window, qtbot, pose_cache, tmp_path):
+    lib = Library(tmp_path / "lib")
+    window = make_window(lib)
+
+    def fill_and_save(dialog):
+        dialog.name.setText("punch")
+        dialog.view.setCurrentText("side")
+        dialog.save()
+        return dialog.result()
+
+    window.exec_dialog = fill_and_save
+    with qtbot.waitSignal(window.worker.take_recorded, timeout=60_000):
+        with qtbot.waitSignal(window.source_opened, timeout=30_000):
+            window.open_source(str(TESTDATA / "punch_side.mp4"))
+        window.toggle_record()
+        assert window.video.recording is not None
+    qtbot.waitUntil(lambda: window.reference_box.count() == 2, timeout=10_000)
+    assert window.reference_box.currentText() == "punch - side"
+    (ref,) = Library(tmp_path / "lib").load()
+    assert len(ref.keypoints) >= 80  # nearly all of the 103-frame clip
+    score = score_take(pose_cache.get("punch_side"), PreparedReference.from_reference(ref)).score
+    assert score >= 97
+
+
+def test_settings_persist_between_runs(make_window, pose_cache, tmp_path):
+    jacks = pose_cache.get("jumping_jacks_front")
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(jacks.slice(40, 80), "jumping jack", "front"))
+    lib.save(make_reference(jacks.slice(80, 120), "jack two", "front"))
+    window = make_window(lib)
+    window.reference_box.setCurrentText("jack two - front")
+    window.act_mirror.setChecked(False)
+    window.is_camera = True
+    window._mirror_toggled()
+    window.record_seconds.setValue(7)
+    window.source_spec = str(TESTDATA / "punch_side.mp4")
+    window.settings.source = window.source_spec
+    window.close()
+    again = make_window(Library(tmp_path / "lib"))
+    assert again.reference_box.currentText() == "jack two - front"
+    assert not again.act_mirror.isChecked()
+    assert again.record_seconds.value() == 7
+    assert again.settings.source.endswith("punch_side.mp4")
+
+
+def test_no_camera_shows_a_message_and_the_video_option(make_window, qtbot, tmp_path):
+    window = make_window(Library(tmp_path / "lib"))
+    window.open_source(97)  # no such camera on any test machine
+    qtbot.waitUntil(lambda: "No camera found" in window.video.message, timeout=20_000)
+    assert "Ctrl+O" in window.video.message
+    assert window.act_open.isEnabled()
+
+
+def test_a_video_that_does_not_open_gives_a_sentence(make_window, qtbot, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"this is not a video" * 100)
+    window = make_window(Library(tmp_path / "lib"))
+    window.open_source(str(bad))
+    qtbot.waitUntil(lambda: "cannot be played" in window.video.message, timeout=20_000)
+    assert "broken.mp4" in window.video.message
