@@ -49,9 +49,8 @@ def main() -> None:
     print(f"  of which pose          : {pose_ms / n:5.1f} ms/frame")
     print(f"  engine + feedback + draw: {work_ms / n:5.1f} ms/frame")
     print(f"decode (separate thread) : {1000 * decode / n:5.1f} ms/frame")
-    print(
-        f"ratio full / bare fps    : {bare / full:.3f}  (everything but inference = {100 * (full - bare) / full:.1f}% of frame time)"
-    )
+    share = 100 * (full - bare) / full
+    print(f"ratio full / bare fps    : {bare / full:.3f}  (everything but inference = {share:.1f}% of frame time)")
 
 
 if __name__ == "__main__":
