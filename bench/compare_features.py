@@ -17,6 +17,9 @@ from core.scoring import PreparedReference, score_take
 from core.skeleton import to_coco17
 
 
+SOURCE_CLIP = {"squat": "squat_front_air", "jack": "jumping_jacks_front", "punch": "punch_side"}
+
+
 def seed_vectors(seq: PoseSequence) -> np.ndarray:
     """(T, 17, 2): the seed's per-frame normalisation (frames without a person dropped)."""
     kp = to_coco17(seq.keypoints, seq.skeleton)[..., :2]
@@ -53,7 +56,7 @@ def main() -> None:
     for name, ref in refs.items():
         prepared = PreparedReference.from_reference(make_reference(ref, name, "x"))
         takes = {f"same move ({name})": same[name]} | {
-            other: seq for other, seq in seqs.items() if not other.startswith(name[:4])
+            other: seq for other, seq in seqs.items() if other != SOURCE_CLIP[name]
         }
         for label, take in takes.items():
             rows.append(
