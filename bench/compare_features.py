@@ -16,7 +16,6 @@ from core.references import make_reference
 from core.scoring import PreparedReference, score_take
 from core.skeleton import to_coco17
 
-
 SOURCE_CLIP = {"squat": "squat_front_air", "jack": "jumping_jacks_front", "punch": "punch_side"}
 
 
