@@ -27,9 +27,10 @@ class CaptureWorker(QObject):
     failed = Signal(str)  # a sentence for the user
     ended = Signal()  # a video file reached its end
 
-    def __init__(self, spec: str | int, slot: LatestSlot[Frame]) -> None:
+    def __init__(self, spec: str | int, slot: LatestSlot[Frame], paced: bool = True) -> None:
         super().__init__()
         self.spec = spec
+        self.paced = paced  # False: a file is fed as fast as the pipeline takes it (benchmarks)
         self.slot = slot
         self._stop = threading.Event()
 
@@ -96,7 +97,7 @@ class CaptureWorker(QObject):
             if self._stop.is_set():
                 return
             delay = start + frame.t - time.monotonic()
-            if delay > 0 and self._stop.wait(delay):
+            if self.paced and delay > 0 and self._stop.wait(delay):
                 return
             while not self.slot.put_when_empty(frame, 0.1):
                 if self._stop.is_set():

@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
         self.source_spec: str | int | None = None
         self.source_fps = 30.0
         self.is_camera = False
+        self.pace_files = True  # play files in real time (benchmarks switch it off)
+        self.painted_frames = 0
         self.latest: ViewFrame | None = None
         self._painted: ViewFrame | None = None
         self._countdown_left = 0
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
         self.worker.new_source()
         self._apply_mirror()
         self.worker.set_references(self._chosen_references())
-        self._capture = CaptureWorker(spec, self.slot)
+        self._capture = CaptureWorker(spec, self.slot, paced=self.pace_files)
         self._capture_thread = QThread(self)
         self._capture.moveToThread(self._capture_thread)
         self._capture_thread.started.connect(self._capture.run)
@@ -312,6 +314,7 @@ class MainWindow(QMainWindow):
         if view is None or view is self._painted:
             return
         self._painted = view
+        self.painted_frames += 1
         self.video.set_image(view.image)
         self.video.recording = view.recording
         if view.update is not None:

@@ -1,0 +1,88 @@
+"""Frame rate shown by the GUI (offscreen, real window code) vs bare pose inference on the same clip.
+
+Also prints the longest stall of the UI thread (gap between ticks of a 5 ms timer) while the clip plays.
+usage: python bench/bench_gui.py [clip-name]   (runs with QT_QPA_PLATFORM=offscreen unless set)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+
+from _common import clip
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("POSECOACH_CONFIG_DIR", tempfile.mkdtemp())
+
+from core.pose import PoseEstimator, extract_sequence  # noqa: E402
+from core.references import Library, make_reference  # noqa: E402
+from core.sources import VideoSource  # noqa: E402
+
+CLIP = sys.argv[1] if len(sys.argv) > 1 else "squat_front_air"
+
+
+def bare_fps(path: str) -> tuple[float, object]:
+    with PoseEstimator() as est:
+        seq = extract_sequence(path, est)  # warm-up
+        with VideoSource(path) as video:
+            frames = list(video)
+        est.reset()
+        t = time.perf_counter()
+        for f in frames:
+            est.process(f)
+        return len(frames) / (time.perf_counter() - t), seq
+
+
+def gui_run(path: str, library: Library, paced: bool) -> tuple[float, float, float, int]:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(library, AppSettings())
+    window.reference_box.setCurrentIndex(1)
+    window.pace_files = paced
+    window.show()
+    clock = QElapsedTimer()
+    worst = [0.0]
+
+    def tick() -> None:
+        worst[0] = max(worst[0], clock.restart())
+
+    ticker = QTimer(interval=5, timeout=tick)
+    started = {}
+    window.source_opened.connect(lambda: started.setdefault("t", time.perf_counter()))
+    window.source_ended.connect(app.quit)
+    window.open_source(path)
+    clock.start()
+    ticker.start()
+    app.exec()
+    elapsed = time.perf_counter() - started["t"]
+    ticker.stop()
+    processed, painted = window.worker.frames, window.painted_frames
+    window.close()
+    return processed / elapsed, painted / elapsed, worst[0], window.slot.dropped
+
+
+def main() -> None:
+    path = clip(CLIP)
+    bare, seq = bare_fps(path)
+    lib = Library(tempfile.mkdtemp())
+    lib.save(make_reference(seq.slice(60, 120), "move", "front"))
+    with VideoSource(path) as v:
+        src_fps = v.fps
+    print(f"clip {CLIP} ({src_fps:.0f} fps source)")
+    print(f"bare pose inference                : {bare:6.1f} fps")
+    for paced in (False, True):
+        proc, painted, stall, dropped = gui_run(path, lib, paced)
+        mode = "real-time playback" if paced else "as fast as possible"
+        print(f"GUI, {mode:20s}: processed {proc:6.1f} fps, painted {painted:6.1f} fps, "
+              f"ratio to bare {proc / bare:.2f}, UI stall max {stall:.0f} ms, dropped {dropped}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
