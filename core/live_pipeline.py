@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from .live import AutoDetectEngine, LiveEngine, LiveUpdate
@@ -27,7 +26,8 @@ Engine = LiveEngine | AutoDetectEngine
 class ViewFrame:
     """What the view shows for one processed frame.
 
-    image: (H, W, 3) uint8 BGR with pose, trails and ghost drawn, already mirrored when asked.
+    image: (H, W, 3) uint8 BGR with pose, trails and ghost drawn, as filmed.
+    mirrored: the view should show it mirrored (flipping while scaling for display costs nothing extra).
     update: the live engine's output, None when no reference is loaded.
     """
 
@@ -39,6 +39,7 @@ class ViewFrame:
     pose_ms: float
     work_ms: float
     recording: float | None  # seconds recorded so far, None when not recording
+    mirrored: bool = False
 
 
 def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
@@ -82,7 +83,7 @@ class LivePipeline:
         update = self.engine.push(kp33, frame.t, MEDIAPIPE33) if self.engine is not None else None
         if self.recorder is not None:
             self.recorder.add(frame.t, frame.image, kp33)
-        image = frame.image.copy()
+        image = frame.image  # the pipeline owns the frame now: draw on it, no full-frame copy
         coco = to_coco17(kp33[None], MEDIAPIPE33)[0] if kp33 is not None else None
         self.trails.push(coco)
         ghost = self._ghost(update, coco, (image.shape[1], image.shape[0]))
@@ -91,12 +92,10 @@ class LivePipeline:
         self.trails.draw(image)
         if coco is not None:
             draw_pose(image, coco)
-        if self.mirror_display:
-            image = cv2.flip(image, 1)  # drawn before flipping: left/right stay the person's own
         recording = self.recorder.elapsed if self.recorder is not None else None
         return ViewFrame(
             frame.index, frame.t, image, update, pose.detected,
-            (t1 - t0) * 1000.0, (time.perf_counter() - t1) * 1000.0, recording,
+            (t1 - t0) * 1000.0, (time.perf_counter() - t1) * 1000.0, recording, self.mirror_display,
         )  # fmt: skip
 
     def _ghost(self, update: LiveUpdate | None, coco: np.ndarray | None, size: tuple[int, int]) -> np.ndarray | None:

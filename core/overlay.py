@@ -72,19 +72,19 @@ class Trails:
             return
         base = _thickness(img) + 3
         pts = np.stack(self.points)  # (n, J, 2), oldest first
-        layer = img.copy()
+        # One polylines call per age step (not per joint): drawing stays well under a millisecond.
         for s in range(1, n):
             age = s / (n - 1)  # 0 oldest .. 1 newest
             color = tuple(int(c * (0.35 + 0.65 * age)) for c in GREEN)
             width = max(1, int(round(base * (0.4 + 0.6 * age))))
             a, b = pts[s - 1], pts[s]
             ok = np.isfinite(a).all(axis=1) & np.isfinite(b).all(axis=1)
-            for j in np.flatnonzero(ok):
-                cv2.line(layer, tuple(a[j].astype(int)), tuple(b[j].astype(int)), color, width, cv2.LINE_AA)
+            if ok.any():
+                segs = np.stack([a[ok], b[ok]], axis=1).round().astype(np.int32)  # (m, 2, 2)
+                cv2.polylines(img, list(segs), False, color, width, cv2.LINE_AA)
         last = pts[-1]
         for j in np.flatnonzero(np.isfinite(last).all(axis=1)):
-            cv2.circle(layer, tuple(last[j].astype(int)), base + 2, GREEN, -1, cv2.LINE_AA)
-        cv2.addWeighted(layer, 0.85, img, 0.15, 0, dst=img)
+            cv2.circle(img, tuple(last[j].astype(int)), base + 2, GREEN, -1, cv2.LINE_AA)
 
 
 def _anchor(kp: np.ndarray) -> tuple[np.ndarray, float] | None:
@@ -119,9 +119,24 @@ def ghost_keypoints(ref_kp: np.ndarray, take_kp: np.ndarray | None, frame_size: 
 
 
 def draw_ghost(img: np.ndarray, ghost: np.ndarray) -> None:
-    layer = img.copy()
-    draw_pose(layer, ghost, GHOST_COLOR, _thickness(img) + 2)
-    cv2.addWeighted(layer, 0.55, img, 0.45, 0, dst=img)
+    """Semi-transparent reference skeleton; the blend touches only the ghost's bounding box."""
+    ok = _visible(ghost)
+    if not ok.any():
+        return
+    pad = 4 * _thickness(img) + 4
+    h, w = img.shape[:2]
+    x0, y0 = np.floor(ghost[ok, :2].min(axis=0)).astype(int) - pad
+    x1, y1 = np.ceil(ghost[ok, :2].max(axis=0)).astype(int) + pad
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 <= x0 or y1 <= y0:
+        return
+    roi = img[y0:y1, x0:x1]
+    layer = roi.copy()
+    shifted = ghost.copy()
+    shifted[:, 0] -= x0
+    shifted[:, 1] -= y0
+    draw_pose(layer, shifted, GHOST_COLOR, _thickness(img) + 2)
+    cv2.addWeighted(layer, 0.55, roi, 0.45, 0, dst=roi)
 
 
 def draw_hud(img: np.ndarray, score: float | None, reps: int, messages: list[str], reference: str = "") -> None:

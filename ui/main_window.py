@@ -315,7 +315,7 @@ class MainWindow(QMainWindow):
             return
         self._painted = view
         self.painted_frames += 1
-        self.video.set_image(view.image)
+        self.video.set_image(view.image, view.mirrored)
         self.video.recording = view.recording
         if view.update is not None:
             self.plot.add(view.t, view.update.score)

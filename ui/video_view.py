@@ -21,13 +21,16 @@ class VideoView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(480, 320)
         self._image: QImage | None = None
+        self._mirrored = False
         self.message = "Starting..."  # shown when there is no image, or over it when urgent
         self.advice: list[str] = []
         self.countdown: int | None = None
         self.recording: float | None = None
 
-    def set_image(self, image: np.ndarray) -> None:
+    def set_image(self, image: np.ndarray, mirrored: bool = False) -> None:
+        """Show `image`; `mirrored` flips it horizontally as part of the scaled draw (no extra copy)."""
         self._image = to_qimage(image)
+        self._mirrored = mirrored
         self.update()
 
     def clear_image(self) -> None:
@@ -47,7 +50,15 @@ class VideoView(QWidget):
         p.fillRect(self.rect(), QColor(20, 20, 24))
         if self._image is not None:
             p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            p.drawImage(self.image_rect(), self._image)
+            r = self.image_rect()
+            if self._mirrored:
+                p.save()
+                p.translate(r.left() + r.right() + 1, 0)
+                p.scale(-1, 1)
+                p.drawImage(r, self._image)
+                p.restore()
+            else:
+                p.drawImage(r, self._image)
         elif self.message:
             self._text_box(p, self.message, self.rect().adjusted(40, 40, -40, -40), 22, QColor(230, 230, 230))
         if self._image is not None and self.message:
