@@ -205,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_stream_command(sub, common)
+    from .history_cli import add_history_commands
+
+    add_history_commands(sub, common)
     return parser
 
 

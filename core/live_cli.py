@@ -51,7 +51,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
     engine = make_engine(args.library, args.reference, args.view, args.mirror)
     recorder = None
     if getattr(args, "save", False):
-        from .history import open_session_recorder  # issue 5: session history
+        from .history import open_session_recorder
 
         recorder = open_session_recorder(args, engine)
     frames = 0
@@ -62,9 +62,9 @@ def cmd_stream(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(json.dumps(update.as_dict()), flush=False)
             if update.new_rep is not None:
-                print(json.dumps(update.new_rep.as_dict() | {"reference": update.reference}), flush=True)
-                if recorder is not None:
+                if recorder is not None:  # stored before it is announced: a printed rep is a saved rep
                     recorder.add_rep(update.reference, update.new_rep)
+                print(json.dumps(update.new_rep.as_dict() | {"reference": update.reference}), flush=True)
     finally:
         if recorder is not None:
             recorder.close()
@@ -81,5 +81,7 @@ def add_stream_command(sub: argparse._SubParsersAction, common: Callable[[argpar
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
     p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
+    p.add_argument("--save", action="store_true", help="store the session and its reps in the practice history")
+    p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")
     common(p)
     p.set_defaults(func=cmd_stream)

@@ -18,11 +18,11 @@ def make_window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
     windows = []
 
-    def make(library: Library):
+    def make(library: Library, history=None):
         from ui.main_window import MainWindow
         from ui.settings import AppSettings
 
-        window = MainWindow(library, AppSettings())
+        window = MainWindow(library, AppSettings(), history)
         qtbot.addWidget(window)
         window.show()
         windows.append(window)
@@ -42,7 +42,10 @@ def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, po
     jacks = pose_cache.get("jumping_jacks_front")
     lib = Library(tmp_path / "lib")
     lib.save(make_reference(jacks.slice(40, 80), "jumping jack", "front", source=jacks.source))
-    window = make_window(lib)
+    from core.history import HistoryStore
+
+    history = HistoryStore(tmp_path / "history.db")
+    window = make_window(lib, history)
     assert window.reference_box.currentText() == "Auto-detect the move"
     window.reference_box.setCurrentIndex(1)
     seen_scores = []
@@ -58,6 +61,10 @@ def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, po
     assert window.rep_list.count() == len(window.rep_scores)
     assert "Video finished" in window.video.message
     assert window.score_label.text().isdigit()  # the live score, or the last rep's between reps
+    # the session and each rep went into the practice history, and the History tab shows it
+    (session,) = history.sessions()
+    assert session.reps == len(window.rep_scores) and session.ended_at is not None
+    assert window.history_view.table.rowCount() == 1
     # the UI thread only painted: every processed frame reached the view, none were queued up
     assert window.worker.frames >= 200 and window.slot.dropped == 0
 
