@@ -56,15 +56,21 @@ def gui_run(path: str, library: Library, paced: bool) -> tuple[float, float, flo
     ticker = QTimer(interval=5, timeout=tick)
     started = {}
     window.source_opened.connect(lambda: started.setdefault("t", time.perf_counter()))
-    window.source_ended.connect(app.quit)
+    counts = {}
+
+    def finished() -> None:  # read before quitting: Qt 6's quit() closes the window, which stops the worker
+        counts.update(t=time.perf_counter(), processed=window.worker.frames, painted=window.painted_frames)
+        app.quit()
+
+    window.source_ended.connect(finished)
     window.open_source(path)
     clock.start()
     ticker.start()
     app.exec()
-    elapsed = time.perf_counter() - started["t"]
+    elapsed = counts["t"] - started["t"]
     ticker.stop()
-    processed, painted = window.worker.frames, window.painted_frames
-    window.close()  # after reading the counters: closing stops and drops the worker
+    processed, painted = counts["processed"], counts["painted"]
+    window.close()
     return processed / elapsed, painted / elapsed, worst[0], window.slot.dropped
 
 
