@@ -8,6 +8,7 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .history import HistoryStore
 from .references import slug, write_atomic
@@ -25,7 +26,7 @@ def progress_figure(store: HistoryStore, move: str, session_id: int | None = Non
         ax.plot(x, [d[2] for d in days], "s--", color="#1f77b4", label="average rep")
         ax.legend(loc="lower right")
         ax.tick_params(axis="x", rotation=30)
-    ax.set_ylim(0, 100)
+    ax.set_ylim(0, 105)  # a perfect 100 stays visible
     ax.set_ylabel("score")
     ax.set_title(f"{move}: progress per day")
     ax.grid(alpha=0.3)
@@ -33,7 +34,8 @@ def progress_figure(store: HistoryStore, move: str, session_id: int | None = Non
         reps = store.reps(session_id)
         ax2 = fig.add_subplot(2, 1, 2)
         ax2.bar([r.index for r in reps], [r.score for r in reps], color="#2ca02c")
-        ax2.set_ylim(0, 100)
+        ax2.set_ylim(0, 105)
+        ax2.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax2.set_xlabel("rep")
         ax2.set_ylabel("score")
         ax2.set_title(f"session {session_id}: {len(reps)} reps")

@@ -95,7 +95,7 @@ class HistoryView(QWidget):
                 label = "" if move else f"{m}: "
                 ax.plot([d[0] for d in days], [d[1] for d in days], "o-", label=f"{label}best rep")
                 ax.plot([d[0] for d in days], [d[2] for d in days], "s--", label=f"{label}average rep")
-        ax.set_ylim(0, 100)
+        ax.set_ylim(0, 105)  # a perfect 100 stays visible
         ax.set_ylabel("score")
         ax.set_title("Progress per day" + (f": {move}" if move else ""))
         ax.grid(alpha=0.3)
