@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 
 from .errors import PoseCoachError
-from .history import HistoryStore, default_history_path
+from .history import HistoryStore, default_history_path, local_time
 
 
 def _store(args: argparse.Namespace) -> HistoryStore:
@@ -30,7 +30,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         for s in sessions:
             best = "-" if s.best is None else f"{s.best:.0f}"
             mean = "-" if s.mean is None else f"{s.mean:.0f}"
-            print(f"#{s.id:<4} {s.started_at}  {s.reference or 'auto-detect':24s} reps {s.reps:3d}  "
+            print(f"#{s.id:<4} {local_time(s.started_at)}  {s.reference or 'auto-detect':24s} reps {s.reps:3d}  "
                   f"best {best:>3}  mean {mean:>3}  {s.source}")  # fmt: skip
         if weakest:
             print(f"work on next: {weakest[0][0].replace('_', ' ')} (corrected {weakest[0][1]} times)")
@@ -57,7 +57,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     refs = Library(args.library).find(args.reference, args.view)
     if len(refs) > 1:
-        raise PoseCoachError(f"{args.reference!r} exists in several views; choose one with --view")
+        views = ", ".join(r.view for r in refs)
+        raise PoseCoachError(f"{args.reference!r} exists in several views ({views}); choose one with --view")
     frames = render_video(args.source, refs[0], args.out, args.mirror)
     print(f"wrote {args.out} ({frames} frames)")
     return 0

@@ -1,11 +1,15 @@
-"""`main.py render`: an annotated video of a take (pose, trails, ghost, score, feedback burned in)."""
+"""`main.py render`: an annotated video of a take (pose, trails, ghost, score, reps, advice burned in).
+
+Runs on the calling thread (the CLI's main thread, or a worker thread when the app exports a take).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from .errors import PoseCoachError
 from .live_pipeline import LivePipeline, make_engine
@@ -14,40 +18,60 @@ from .pose import PoseEstimator
 from .references import Reference
 from .sources import VideoSource
 
+Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); raise from it to cancel
+
+
+def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Reference,
+                    mirror_person: bool = False) -> Iterator[np.ndarray]:  # fmt: skip
+    """Every frame of `video`, in order, annotated in place: (H, W, 3) uint8 BGR.
+
+    The live engine follows the take as if it came from the camera; its reference frame places the ghost.
+    """
+    engine = make_engine([reference], mirror_person)
+    pipeline = LivePipeline(estimator, engine, mirror_display=False)  # a file is shown as filmed
+    for frame in video:
+        view = pipeline.process(frame)  # pose, trails and ghost
+        u = view.update
+        if u is None:
+            draw_hud(view.image, None, 0, [], reference.label)
+        else:
+            draw_hud(view.image, u.score, u.rep_count, [f.message for f in u.feedback], u.reference)
+        yield view.image
+
 
 def render_video(source: str, reference: Reference, out: str | Path, mirror_person: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> int:  # fmt: skip
-    """Write every frame of `source`, annotated, to `out` (same size, fps and frame count). Returns frames."""
+                 progress: Progress | None = None) -> int:  # fmt: skip
+    """Write every frame of `source`, annotated, to `out` (mp4v; same size, fps and frame count). Returns frames.
+
+    Written under a temporary name and renamed when complete: a crash or a cancel leaves no half video at `out`.
+    """
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.partial{out.suffix}")  # renamed only when complete
-    writer = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PoseCoachError(f"{out.parent}: cannot create the output folder ({exc.strerror})") from None
+    tmp = out.with_name(f".{out.stem}.partial{out.suffix or '.mp4'}")
+    writer: cv2.VideoWriter | None = None
     frames = 0
-    with VideoSource(source) as video, PoseEstimator() as estimator:
-        pipeline = LivePipeline(estimator, make_engine([reference], mirror_person), mirror_display=False)
-        try:
-            for frame in video:
-                view = pipeline.process(frame)
-                image = view.image
-                u = view.update
-                draw_hud(image, None if u is None else u.score, 0 if u is None else u.rep_count,
-                         [] if u is None else [f.message for f in u.feedback], reference.label)  # fmt: skip
+    try:
+        with VideoSource(source) as video, PoseEstimator() as estimator:
+            for image in annotate_frames(video, estimator, reference, mirror_person):
                 if writer is None:
                     h, w = image.shape[:2]
                     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, (w, h))
                     if not writer.isOpened():
-                        raise PoseCoachError(f"{out}: cannot write a video there")
+                        raise PoseCoachError(f"{out}: cannot write a video there (check the folder and the name)")
                 writer.write(image)
                 frames += 1
                 if progress is not None:
                     progress(frames, video.frame_count)
-        except BaseException:
-            if writer is not None:
-                writer.release()
-            tmp.unlink(missing_ok=True)
-            raise
-    if writer is None:
-        raise PoseCoachError(f"{source}: holds no frames")
-    writer.release()
-    tmp.replace(out)
+        if writer is None:
+            raise PoseCoachError(f"{source}: holds no frames")
+        writer.release()
+        writer = None
+        tmp.replace(out)
+    finally:
+        if writer is not None:
+            writer.release()
+        tmp.unlink(missing_ok=True)
     return frames

@@ -49,3 +49,24 @@ def estimator():
 @pytest.fixture(scope="session")
 def pose_cache(estimator) -> PoseCache:
     return PoseCache(estimator)
+
+
+@pytest.fixture(scope="session")
+def squat_reps(pose_cache):
+    """(reference, reps): the squat clip through the live engine against one of its own reps (real Rep objects)."""
+    import numpy as np
+
+    from core.live import LiveEngine
+    from core.references import make_reference
+    from core.scoring import PreparedReference
+
+    squat = pose_cache.get("squat_front_air")
+    ref = make_reference(squat.slice(60, 120), "squat", "front", source="squat_front_air.mp4 [60:120]")
+    engine = LiveEngine(PreparedReference.from_reference(ref))
+    reps = []
+    for k, row in enumerate(squat.keypoints):
+        update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / squat.fps, squat.skeleton)
+        if update.new_rep is not None:
+            reps.append(update.new_rep)
+    assert len(reps) >= 10, "the squat clip should give a dozen reps"
+    return ref, reps

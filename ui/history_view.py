@@ -1,15 +1,19 @@
-"""History tab: sessions per move, best/average rep score per day, what to work on next, export."""
+"""History tab (GUI thread): sessions per move, best/average rep score per day, what to work on next, export."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -19,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.history import HistoryStore
-from core.report import export_session, weakest_part_text
+from core.errors import PoseCoachError
+from core.history import HistoryStore, local_time
+from core.report import export_session, plot_progress, weakest_part_text
 
 ALL_MOVES = "All moves"
+COLUMNS = ["#", "started", "move", "reps", "best", "average", "source"]
 
 
 class HistoryView(QWidget):
@@ -32,12 +38,14 @@ class HistoryView(QWidget):
         self.move_box = QComboBox()
         self.move_box.currentIndexChanged.connect(lambda _i: self._show())
         self.next_label = QLabel()
-        self.next_label.setStyleSheet("font-size: 20px; font-weight: bold; color: #ffd750;")
-        self.table = QTableWidget(0, 6)
-        self.table.setHorizontalHeaderLabels(["#", "started", "move", "reps", "best", "average"])
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.figure = Figure(figsize=(6, 3), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         export = QPushButton("Export session...")
@@ -76,32 +84,50 @@ class HistoryView(QWidget):
         sessions = self.store.sessions(move)
         self.table.setRowCount(len(sessions))
         for row, s in enumerate(sessions):
-            best = "" if s.best is None else f"{s.best:.0f}"
-            mean = "" if s.mean is None else f"{s.mean:.0f}"
-            what = s.move or s.reference or "auto-detect"
-            cells = [str(s.id), s.started_at.replace("T", " ")[:16], what, str(s.reps), best, mean]
+            best = "-" if s.best is None else f"{s.best:.0f}"
+            mean = "-" if s.mean is None else f"{s.mean:.0f}"
+            what = s.reference or s.move or "auto-detect"
+            source = Path(s.source).name or s.source
+            cells = [str(s.id), local_time(s.started_at), what, str(s.reps), best, mean, source]
             for col, text in enumerate(cells):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                if col == len(cells) - 1:
+                    item.setToolTip(s.source)
+                self.table.setItem(row, col, item)
         self.next_label.setText(weakest_part_text(self.store, move))
-        self._plot(move)
-
-    def _plot(self, move: str | None) -> None:
         self.figure.clear()
-        ax = self.figure.add_subplot(1, 1, 1)
         moves = [move] if move else self.store.moves()
-        for m in moves:
-            days = self.store.daily_progress(m)
-            if days:
-                label = "" if move else f"{m}: "
-                ax.plot([d[0] for d in days], [d[1] for d in days], "o-", label=f"{label}best rep")
-                ax.plot([d[0] for d in days], [d[2] for d in days], "s--", label=f"{label}average rep")
-        ax.set_ylim(0, 105)  # a perfect 100 stays visible
-        ax.set_ylabel("score")
-        ax.set_title("Progress per day" + (f": {move}" if move else ""))
-        ax.grid(alpha=0.3)
-        if ax.lines:
-            ax.legend(loc="lower right", fontsize=8)
+        title = f"{move}: best and average rep score per day" if move else "Best and average rep score per day"
+        ax = self.figure.add_subplot(1, 1, 1)
+        plot_progress(ax, self.store, moves, title)
+        self._match_palette(ax)
         self.canvas.draw_idle()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and self.figure.axes:
+            self._match_palette(self.figure.axes[0])
+            self.canvas.draw_idle()
+
+    def _match_palette(self, ax: Axes) -> None:
+        """The plot takes the widget's colours, so it sits in the app's dark window without a white block."""
+        self.ensurePolished()  # the window's style sheet reaches our palette only when polished
+        pal = self.palette()
+        bg, fg = pal.color(QPalette.ColorRole.Window), pal.color(QPalette.ColorRole.WindowText)
+        dark = bg.lightness() < 128
+        self.next_label.setStyleSheet(f"font-size: 20px; font-weight: bold; color: {'#ffd750' if dark else '#a05a00'};")
+        self.figure.set_facecolor(bg.name())
+        ax.set_facecolor(bg.lighter(115).name() if dark else "white")
+        for item in (ax.title, ax.xaxis.label, ax.yaxis.label, *ax.get_xticklabels(), *ax.get_yticklabels()):
+            item.set_color(fg.name())
+        ax.xaxis.get_offset_text().set_color(fg.name())
+        ax.tick_params(colors=fg.name())
+        for spine in ax.spines.values():
+            spine.set_color(fg.darker(150).name() if dark else fg.name())
+        if (legend := ax.get_legend()) is not None:
+            legend.get_frame().set_facecolor(bg.name())
+            for text in legend.get_texts():
+                text.set_color(fg.name())
 
     def selected_session(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
@@ -114,9 +140,14 @@ class HistoryView(QWidget):
             QMessageBox.information(self, "Export", "There is no session to export yet.")
             return
         folder = self.ask_folder()
-        if folder:
+        if not folder:
+            return
+        try:
             paths = export_session(self.store, session, folder)
-            QMessageBox.information(self, "Export", "Wrote:\n" + "\n".join(str(p) for p in paths))
+        except (PoseCoachError, OSError) as exc:
+            QMessageBox.warning(self, "Export", f"The session could not be exported: {exc}")
+            return
+        QMessageBox.information(self, "Export", "Wrote:\n" + "\n".join(str(p) for p in paths))
 
     def ask_folder(self) -> str:
         """Where to export; tests replace this."""
