@@ -1,9 +1,9 @@
 """Reference moves and the library folder that stores them, one JSON file per reference.
 
-A file is human-readable and versioned (`"format": "posecoach-reference", "version": 1`) so a coach can
-edit the part weights by hand and a future version can migrate old files. Missing joints are stored as
-null (JSON has no NaN) and come back as NaN. Writes go to a temporary file in the same folder and are
-renamed into place, so a crash never leaves a half-written reference and never damages an existing one.
+A move holds one or more examples (a coach's three jabs show what variation is fine); one example
+stays a valid reference. The file format lives in core.reference_format. Writes go to a temporary
+file in the same folder and are renamed into place, so a crash never leaves a half-written reference
+and never damages an existing one.
 """
 
 from __future__ import annotations
@@ -13,29 +13,33 @@ import os
 import re
 import tempfile
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from .errors import LibraryError
 from .pose import PoseSequence
-from .skeleton import PARTS, SKELETON_SIZES
+from .skeleton import COCO17, PARTS, SKELETON_SIZES, to_coco17
 
-FORMAT = "posecoach-reference"
-VERSION = 1
 SUFFIX = ".json"
 MAX_NAME_LENGTH = 60
 # A hostile file must not make the loader allocate gigabytes.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Bound on the frames of all examples together (about 11 minutes at 30 fps).
 MAX_FRAMES = 20_000
+MAX_EXAMPLES = 500
 
 
 @dataclass(frozen=True)
 class Reference:
-    """A recorded move: keypoints (T, K, 3) as x, y, confidence with NaN for missing joints."""
+    """A recorded move: one or more examples, each (T_i, K, 3) float32 x, y, confidence, NaN if missing.
+
+    `keypoints` is the first example (every caller that knows one example keeps working);
+    `extra_examples` are the others, same skeleton and fps. Build changed copies with `with_examples`.
+    """
 
     move: str
     view: str
@@ -47,6 +51,16 @@ class Reference:
     created: str = ""
     frame_size: tuple[int, int] | None = None
     path: Path | None = field(default=None, compare=False)
+    extra_examples: tuple[np.ndarray, ...] = field(default=(), compare=False)
+
+    @property
+    def examples(self) -> tuple[np.ndarray, ...]:
+        """All examples, the first one (`keypoints`) first: each (T_i, K, 3) float32."""
+        return (self.keypoints, *self.extra_examples)
+
+    @property
+    def total_frames(self) -> int:
+        return sum(len(e) for e in self.examples)
 
     @property
     def label(self) -> str:
@@ -109,84 +123,62 @@ def make_reference(
     )
 
 
-def reference_to_json(ref: Reference) -> dict[str, Any]:
-    kp = np.round(ref.keypoints.astype(float), 4)
-    frames = [[[None if not np.isfinite(v) else float(v) for v in joint] for joint in frame] for frame in kp]
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "move": ref.move,
-        "view": ref.view,
-        "skeleton": ref.skeleton,
-        "fps": ref.fps,
-        "frame_size": list(ref.frame_size) if ref.frame_size else None,
-        "weights": ref.weights,
-        "source": ref.source,
-        "created": ref.created,
-        "channels": ["x", "y", "confidence"],
-        "keypoints": frames,
-    }
-
-
-def format_reference(ref: Reference) -> str:
-    """Readable JSON: header fields one per line, then one line per frame."""
-    data = reference_to_json(ref)
-    frames = data.pop("keypoints")
-    head = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
-    rows = ",\n  ".join(json.dumps(f, separators=(",", ":"), allow_nan=False) for f in frames)
-    return f'{head[:-2]},\n "keypoints": [\n  {rows}\n ]\n}}\n'
-
-
 def _need(cond: bool, what: str) -> None:
     if not cond:
         raise ValueError(what)
 
 
-def reference_from_json(data: Any, path: Path | None = None) -> Reference:
-    """Validate a parsed file; ValueError says what is wrong."""
-    _need(isinstance(data, dict), "not a JSON object")
-    _need(data.get("format") == FORMAT, f"not a {FORMAT} file")
-    version = data.get("version")
-    _need(isinstance(version, int), "missing version")
-    _need(version <= VERSION, f"version {version} is newer than this app understands ({VERSION})")
-    move, view = data.get("move"), data.get("view")
-    _need(isinstance(move, str) and isinstance(view, str), "move and view must be text")
-    skeleton = data.get("skeleton")
-    _need(skeleton in SKELETON_SIZES, f"unknown skeleton {skeleton!r}")
-    fps = data.get("fps")
-    _need(isinstance(fps, (int, float)) and 1 <= fps <= 1000, "fps must be a number between 1 and 1000")
-    frames = data.get("keypoints")
-    _need(isinstance(frames, list) and 2 <= len(frames) <= MAX_FRAMES, f"keypoints must hold 2..{MAX_FRAMES} frames")
-    try:
-        kp = np.array(frames, dtype=float)  # None -> NaN
-    except (TypeError, ValueError):
-        raise ValueError("keypoints must be numbers or null") from None
-    k = SKELETON_SIZES[skeleton]
-    _need(kp.shape == (len(frames), k, 3), f"keypoints have shape {kp.shape}, expected (frames, {k}, 3)")
-    _need(bool(np.isfinite(kp[:, :, :2]).any()), "keypoints hold no visible joint")
-    raw_weights = data.get("weights") or {}
-    _need(isinstance(raw_weights, dict), "weights must be an object of part: number")
-    weights = {}
-    for part in PARTS:
-        w = raw_weights.get(part, 1.0)
-        _need(isinstance(w, (int, float)) and 0 <= w <= 10, f"weight of {part} must be a number between 0 and 10")
-        weights[part] = float(w)
-    size = data.get("frame_size")
-    frame_size = None
-    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size):
-        frame_size = (size[0], size[1])
-    return Reference(
-        move=clean_name(move),
-        view=clean_name(view),
-        keypoints=kp.astype(np.float32),
-        skeleton=skeleton,
-        fps=float(fps),
-        weights=weights,
-        source=str(data.get("source", "")),
-        created=str(data.get("created", "")),
-        frame_size=frame_size,
-        path=path,
+def check_example(kp: np.ndarray, joints: int) -> np.ndarray:
+    """One example as (T, joints, 3) float32; ValueError says what is wrong."""
+    kp = np.asarray(kp, dtype=np.float32)
+    _need(
+        kp.ndim == 3 and kp.shape[1:] == (joints, 3), f"keypoints have shape {kp.shape}, expected (frames, {joints}, 3)"
     )
+    _need(len(kp) >= 2, "an example needs at least two frames")
+    _need(bool(np.isfinite(kp[:, :, :2]).any()), "keypoints hold no visible joint")
+    return kp
+
+
+def with_examples(ref: Reference, examples: Sequence[np.ndarray]) -> Reference:
+    """A copy of `ref` holding exactly `examples` (the first becomes `keypoints`); weights are kept.
+
+    Each example is (T_i, K, 3) at the reference's skeleton and fps (see `example_from_sequence`).
+    Raises LibraryError naming the move when an example does not fit or the total is too long.
+    """
+    k = SKELETON_SIZES[ref.skeleton]
+    try:
+        _need(1 <= len(examples) <= MAX_EXAMPLES, f"a move holds 1..{MAX_EXAMPLES} examples, not {len(examples)}")
+        checked = [check_example(e, k) for e in examples]
+        total = sum(len(e) for e in checked)
+        _need(total <= MAX_FRAMES, f"its examples would hold {total} frames, more than {MAX_FRAMES}")
+    except ValueError as exc:
+        raise LibraryError(f"'{ref.label}': {exc}") from None
+    return replace(ref, keypoints=checked[0], extra_examples=tuple(checked[1:]))
+
+
+def add_example(ref: Reference, example: np.ndarray) -> Reference:
+    """`ref` with one more example at the end."""
+    return with_examples(ref, [*ref.examples, example])
+
+
+def example_from_sequence(ref: Reference, seq: PoseSequence) -> np.ndarray:
+    """`seq`'s keypoints in `ref`'s skeleton and frame rate, ready for `add_example`.
+
+    A mediapipe take joins a COCO-17 move through the shared joints; the reverse cannot (the extra
+    joints are unknown). Another frame rate is resampled to the nearest frame, never interpolated,
+    so a missing joint stays NaN rather than becoming a blend.
+    """
+    kp = np.asarray(seq.keypoints, np.float32)
+    if seq.skeleton != ref.skeleton:
+        if ref.skeleton != COCO17:
+            raise LibraryError(
+                f"{seq.source or 'the take'}: {seq.skeleton} keypoints cannot join '{ref.label}' ({ref.skeleton})"
+            )
+        kp = to_coco17(kp, seq.skeleton)
+    if abs(seq.fps - ref.fps) > 1e-6:
+        n = max(2, int(round(len(kp) * ref.fps / seq.fps)))
+        kp = kp[np.clip(np.round(np.arange(n) * seq.fps / ref.fps).astype(int), 0, len(kp) - 1)]
+    return kp
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -230,6 +222,8 @@ class Library:
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
                 raise ValueError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
+            from .reference_format import reference_from_json
+
             data = json.loads(path.read_text(encoding="utf-8"))
             return reference_from_json(data, path)
         except (OSError, UnicodeDecodeError) as exc:
@@ -260,6 +254,8 @@ class Library:
         path = self.path_for(ref.move, ref.view)
         if path.exists() and not overwrite:
             raise LibraryError(f"{path}: a reference '{ref.label}' already exists; choose another name or overwrite")
+        from .reference_format import format_reference
+
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(path, format_reference(ref))
         self._refs = None

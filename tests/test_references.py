@@ -85,7 +85,7 @@ def test_bad_files_are_named_and_the_others_still_load(tmp_path, punch_ref, cont
     bad = tmp_path / "broken--front.json"
     if content is None:  # right schema, wrong keypoint shape
         data = json.loads((tmp_path / "punch--side.json").read_text())
-        data["keypoints"] = [[[1, 2, 3]] * 5] * 4
+        data["examples"] = [[[[1, 2, 3]] * 5] * 4]
         content = json.dumps(data)
     bad.write_text(content)
     refs = lib.load()
