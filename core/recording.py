@@ -1,7 +1,10 @@
-"""Recording a new reference from the live stream: keypoints plus small preview images, bounded.
+"""Recording a new reference: keypoints plus small preview images, bounded; storing takes as examples.
 
-Runs on the pipeline thread. Nothing touches the library until the user saves a trimmed span, and the
-save itself is atomic (core.references), so a crash or a closed window mid-recording loses nothing.
+TakeRecorder runs on the pipeline thread. Nothing touches the library until the user saves a trimmed
+span, and the save itself is atomic (core.references), so a crash or a closed window mid-recording
+loses nothing. `take_examples` and `store_move` are what the CLI's `record` and the Record dialog
+share: a span becomes one example or, split at rests, one per rep; the examples make a new move or
+join an existing one.
 """
 
 from __future__ import annotations
@@ -11,11 +14,16 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .errors import LibraryError
 from .pose import PoseSequence
+from .references import Library, Reference, add_example, example_from_sequence, make_reference
+from .rep_split import split_reps
 from .skeleton import MEDIAPIPE33
 
 MAX_SECONDS = 60.0
 PREVIEW_WIDTH = 240
+# Below this a span shows mostly nobody: no use as a reference.
+MIN_DETECTED = 0.5
 
 
 @dataclass(frozen=True)
@@ -81,3 +89,58 @@ class TakeRecorder:
         kp = np.stack(self._kp)[idx]
         seq = PoseSequence(kp, MEDIAPIPE33, self.fps, self.frame_size, self.source)
         return RecordedTake(seq, tuple(self._previews[i] for i in idx), grid)
+
+
+def take_examples(clip: PoseSequence, split: bool = False) -> tuple[list[PoseSequence], bool]:
+    """The examples a kept span gives, and whether it was split: the span itself, or each rep of it.
+
+    Without a clear rest between reps (core.rep_split) the span stays one example.
+    """
+    what = clip.source or "the kept span"
+    if clip.detected_fraction() < MIN_DETECTED:
+        raise LibraryError(f"{what}: nobody is visible in most of the kept time; trim to where the person is in frame")
+    if not split:
+        return [clip], False
+    result = split_reps(clip.keypoints, clip.skeleton, clip.fps)
+    reps = [clip.slice(a, b) for a, b in result.segments]
+    reps = [r for r in reps if len(r) >= 2 and r.detected_fraction() >= MIN_DETECTED]
+    return (reps, True) if result.found_rests and reps else ([clip], False)
+
+
+def store_move(
+    library: Library,
+    clips: list[PoseSequence],
+    move: str,
+    view: str,
+    *,
+    add: bool = False,
+    overwrite: bool = False,
+    source: str = "",
+) -> Reference:
+    """Save `clips` as the examples of one move; with `add`, append them to the existing move instead.
+
+    A new move takes its part weights from its first example; an existing one keeps its weights (a
+    coach may have edited them). Raises LibraryError when `add` names no stored move or when a new move
+    would replace an existing one without `overwrite`.
+    """
+    if not clips:
+        raise LibraryError("nothing to save: no example was kept")
+    if add:
+        key = library.path_for(move, view).stem
+        found = [r for r in library.load() if r.key == key]
+        if not found:
+            damaged = [e for e in library.errors if f"{key}." in str(e)]
+            if damaged:
+                raise damaged[0]
+            known = ", ".join(sorted(r.label for r in library.references())) or "none"
+            raise LibraryError(f"no move '{move} - {view}' in {library.folder} to add to (known: {known})")
+        ref, rest = found[0], clips
+    else:
+        ref = make_reference(clips[0], move, view, source=source or clips[0].source)
+        rest = clips[1:]
+        if library.path_for(ref.move, ref.view).exists() and not overwrite:
+            raise LibraryError(f"a reference '{ref.label}' already exists; add to it, choose another name or overwrite")
+    for clip in rest:
+        ref = add_example(ref, example_from_sequence(ref, clip))
+    library.save(ref, overwrite=True)
+    return ref

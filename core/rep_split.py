@@ -15,12 +15,14 @@ a fast technique that starts and ends in guard. Active stretches closer than 0.2
 (shorter pauses are the turn of a single move, not a rest); stretches shorter than 0.3 s are too short
 for a move and are dropped, and so are stretches whose peak motion is under half of a typical (75th
 percentile) stretch's peak above rest (shifting the feet between reps, not another rep: repetitions of
-one move in one take have similar vigour). Each kept stretch gets 0.1 s of margin on both sides.
+one move in one take have similar vigour). A stretch touching the first or last frame and shorter than
+2/3 of the median stretch inside the take is a rep the recording cut, and is dropped. Each kept stretch
+gets 0.1 s of margin on both sides.
 
-When there is no clear rest (continuous reps such as squats or jumping jacks flow from one into the
-next, so nothing is still for 0.2 s), fewer than two stretches are found and the whole recording is
-returned as one example: a wrong cut would make worse examples than the uncut take, and the coach can
-still trim by hand.
+When there is no clear rest (reps that flow into each other with no still moment of 0.2 s, or a single
+move), fewer than two stretches are found and the whole recording is returned as one example: a wrong
+cut would make worse examples than the uncut take, and the coach can still trim by hand. Gym reps that
+pause at the top (the shared squat, push-up and curl clips) do have rests and split one per rep.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ MIN_MOVE_S = 0.3
 MIN_PEAK_FRACTION = 0.5
 TYPICAL_PEAK_PERCENTILE = 75
 MARGIN_S = 0.1
+CUT_REP_FRACTION = 2 / 3
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,15 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
 
+def _drop_cut_reps(stretches: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """Drop a stretch at the very start or end much shorter than the reps inside: the recording cut it."""
+    inner = [b - a for a, b in stretches if a > 0 and b < n]
+    if not inner:
+        return stretches
+    typical = float(np.median(inner))
+    return [(a, b) for a, b in stretches if (a > 0 and b < n) or b - a >= CUT_REP_FRACTION * typical]
+
+
 def split_reps(keypoints: np.ndarray, skeleton: str, fps: float) -> Split:
     """Repetitions of one recording as frame ranges; the whole take when no clear rest separates them.
 
@@ -130,6 +142,7 @@ def split_reps(keypoints: np.ndarray, skeleton: str, fps: float) -> Split:
         peaks = np.array([speed[a:b].max() - rest_speed for a, b in stretches])
         typical = np.percentile(peaks, TYPICAL_PEAK_PERCENTILE)
         stretches = [s for s, p in zip(stretches, peaks, strict=True) if p >= MIN_PEAK_FRACTION * typical]
+    stretches = _drop_cut_reps(stretches, n)
     if len(stretches) < 2:
         return whole
     margin = round(MARGIN_S * fps)
