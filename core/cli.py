@@ -11,26 +11,34 @@ from typing import Any
 
 from .errors import PoseCoachError, SourceError
 from .pose import PoseEstimator, PoseSequence, extract_sequence
-from .references import Library, Reference, make_reference
+from .recording import store_move, take_examples
+from .references import Library, Reference
 from .scoring import PreparedReference, TakeScore, recognize, score_take
-from .sources import DEFAULT_FPS, is_keypoint_file, load_keypoint_array
+from .sources import DEFAULT_FPS, SIZE_HELP, is_keypoint_file, parse_frame_size, read_keypoints, size_ignored_warning
 
+# The commands that read a SOURCE and so take --size.
+SOURCE_COMMANDS = ("score", "recognize", "record", "stream", "render")
 DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "references"
 
 
 class TakeLoader:
     """Turns SOURCE arguments into pose sequences; the pose model is loaded once, on first need."""
 
-    def __init__(self, fps: float = DEFAULT_FPS) -> None:
+    def __init__(self, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None) -> None:
         self._estimator: PoseEstimator | None = None
         self.fps = fps
+        self.frame_size = frame_size  # --size: the frame that normalised .npy x, y are fractions of
 
     def load(self, source: str) -> PoseSequence:
         if is_keypoint_file(source):
-            keypoints, skeleton = load_keypoint_array(source)
-            return PoseSequence(keypoints, skeleton, self.fps, None, source)
+            kf = read_keypoints(source, self.frame_size)
+            if (note := kf.warning()) is not None:
+                warn(note)
+            return PoseSequence(kf.keypoints, kf.skeleton, self.fps, kf.frame_size, source)
         if not Path(source).is_file():
             raise SourceError(f"{source}: no such file")
+        if self.frame_size is not None:
+            warn(size_ignored_warning(source))
         if self._estimator is None:
             self._estimator = PoseEstimator()
         return extract_sequence(source, self._estimator)
@@ -38,6 +46,11 @@ class TakeLoader:
     def close(self) -> None:
         if self._estimator is not None:
             self._estimator.close()
+
+
+def warn(message: str) -> None:
+    """A note on stderr that does not stop the command (stdout stays JSON for scripts)."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def _emit(obj: dict[str, Any]) -> None:
@@ -68,7 +81,7 @@ def _print_score(s: TakeScore) -> None:
 def cmd_score(args: argparse.Namespace) -> int:
     lib = _load_library(args.library)
     prepared = [PreparedReference.from_reference(r) for r in lib.find(args.reference, args.view)]
-    loader = TakeLoader(args.fps)
+    loader = TakeLoader(args.fps, args.size)
     try:
         for source in args.sources:
             take = loader.load(source)
@@ -88,7 +101,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     prepared = [PreparedReference.from_reference(r) for r in lib.load()]
     if not prepared:
         raise PoseCoachError(f"{args.library}: the library holds no references; record or import one first")
-    loader = TakeLoader(args.fps)
+    loader = TakeLoader(args.fps, args.size)
     try:
         for source in args.sources:
             rec = recognize(loader.load(source), prepared)
@@ -104,26 +117,39 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_record(args: argparse.Namespace) -> int:
-    lib = Library(args.library)
-    loader = TakeLoader(args.fps)
-    try:
-        take = loader.load(args.source)
-    finally:
-        loader.close()
+def _span(take: PoseSequence, args: argparse.Namespace) -> PoseSequence:
     start = 0 if args.start is None else int(round(args.start * take.fps))
     end = len(take) if args.end is None else int(round(args.end * take.fps))
     if not 0 <= start < end <= len(take) or end - start < 2:
         raise PoseCoachError(
-            f"--start/--end select frames {start}..{end} but {args.source} has {len(take)} frames "
+            f"--start/--end select frames {start}..{end} but {take.source} has {len(take)} frames "
             f"({take.duration:.2f} s)"
         )
     clip = take.slice(start, end)
-    if clip.detected_fraction() < 0.5:
-        raise PoseCoachError(f"{args.source}: nobody is visible in most of the selected time; choose another span")
-    ref = make_reference(clip, args.name, args.view, source=f"{args.source} [{start}:{end}]")
-    path = lib.save(ref, overwrite=args.overwrite)
-    print(f"saved {ref.label} ({len(clip)} frames, {clip.duration:.2f} s) to {path}")
+    return PoseSequence(clip.keypoints, clip.skeleton, clip.fps, clip.frame_size, f"{take.source} [{start}:{end}]")
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    lib = Library(args.library)
+    if args.add and args.overwrite:
+        raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
+    loader = TakeLoader(args.fps)
+    clips: list[PoseSequence] = []
+    try:
+        for source in args.sources:
+            examples, was_split = take_examples(_span(loader.load(source), args), args.split)
+            if args.split and not was_split:
+                print(f"{source}: no clear rest between reps; kept as one example", file=sys.stderr)
+            clips += examples
+    finally:
+        loader.close()
+    sources = ", ".join(dict.fromkeys(c.source for c in clips)) + (" (split into reps)" if args.split else "")
+    ref = store_move(lib, clips, args.name, args.view, add=args.add, overwrite=args.overwrite, source=sources)
+    verb = "added" if args.add else "saved"
+    print(
+        f"{verb} {len(clips)} example(s) ({', '.join(f'{len(c)}' for c in clips)} frames); "
+        f"{ref.label} now holds {len(ref.examples)} example(s) in {lib.path_for(ref.move, ref.view)}"
+    )
     return 0
 
 
@@ -141,7 +167,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     lib = _load_library(args.library)
     refs: list[Reference] = lib.load()
     rows = [
-        {"move": r.move, "view": r.view, "frames": int(r.keypoints.shape[0]), "fps": r.fps,
+        {"move": r.move, "view": r.view, "frames": int(r.keypoints.shape[0]), "examples": len(r.examples),
+         "example_frames": [len(e) for e in r.examples], "fps": r.fps,
          "skeleton": r.skeleton, "weights": r.weights, "source": r.source, "created": r.created}
         for r in refs
     ]  # fmt: skip
@@ -149,7 +176,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         _emit({"references": rows, "errors": [str(e) for e in lib.errors]})
     else:
         for r in rows:
-            print(f"{r['move']} - {r['view']}: {r['frames']} frames at {r['fps']:g} fps ({r['source']})")
+            n = r["examples"]
+            print(
+                f"{r['move']} - {r['view']}: {n} example{'s' * (n != 1)} "
+                f"({'+'.join(map(str, r['example_frames']))} frames at {r['fps']:g} fps) ({r['source']})"
+            )
         if not rows:
             print(f"no references in {args.library}")
     return 0
@@ -162,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--library", default=str(DEFAULT_LIBRARY), help="reference folder (default: %(default)s)")
         p.add_argument("--fps", type=float, default=DEFAULT_FPS, help="frame rate of .npy keypoint files")
+        if p.prog.split()[-1] in SOURCE_COMMANDS:
+            # Checked in main(), not by argparse, so a bad value reads like every other `error: ...`.
+            p.add_argument("--size", metavar="WxH", help=SIZE_HELP)
 
     p = sub.add_parser("score", help="score takes against a reference")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -172,12 +206,14 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("record", help="cut a reference from a video or keypoint file")
-    p.add_argument("source", metavar="SOURCE")
+    p = sub.add_parser("record", help="cut a reference move from video or keypoint files, one example per source")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
     p.add_argument("--name", required=True)
     p.add_argument("--view", required=True)
-    p.add_argument("--start", type=float, help="seconds")
-    p.add_argument("--end", type=float, help="seconds")
+    p.add_argument("--start", type=float, help="seconds (the same span of every source)")
+    p.add_argument("--end", type=float, help="seconds (the same span of every source)")
+    p.add_argument("--split", action="store_true", help="split each source into its reps at the rests between them")
+    p.add_argument("--add", action="store_true", help="add the examples to the existing move of that name and view")
     p.add_argument("--overwrite", action="store_true", help="replace an existing reference of that name and view")
     common(p)
     p.set_defaults(func=cmd_record)
@@ -214,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "size", None) is not None:
+            args.size = parse_frame_size(args.size)
         return int(args.func(args))
     except PoseCoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
