@@ -11,7 +11,17 @@ import numpy as np
 import pytest
 
 from core.errors import LibraryError
-from core.references import Library, Reference, make_reference, slug
+from core.pose import PoseSequence
+from core.references import (
+    MAX_FRAMES,
+    Library,
+    Reference,
+    add_example,
+    example_from_sequence,
+    make_reference,
+    slug,
+    with_examples,
+)
 from core.seed_import import import_lookup, read_lookup
 from core.skeleton import COCO17, PARTS
 
@@ -151,3 +161,82 @@ def test_truncated_pickle_gives_a_clear_error(tmp_path):
     bad.write_bytes(SEED.read_bytes()[:300])
     with pytest.raises(LibraryError, match="cut.pickle"):
         read_lookup(bad)
+
+
+# -- several examples per move (schema version 2) --------------------------------------------------
+
+
+def write_version_1(path, ref: Reference) -> None:
+    """A file exactly as the version-1 app wrote it: one example under "keypoints", one line per frame."""
+    kp = np.round(ref.keypoints.astype(float), 4)
+    frames = [[[None if not np.isfinite(v) else float(v) for v in joint] for joint in frame] for frame in kp]
+    data = {
+        "format": "posecoach-reference", "version": 1, "move": ref.move, "view": ref.view,
+        "skeleton": ref.skeleton, "fps": ref.fps, "frame_size": list(ref.frame_size) if ref.frame_size else None,
+        "weights": ref.weights, "source": ref.source, "created": ref.created,
+        "channels": ["x", "y", "confidence"],
+    }  # fmt: skip
+    head = json.dumps(data, indent=1)
+    rows = ",\n  ".join(json.dumps(f, separators=(",", ":")) for f in frames)
+    path.write_text(f'{head[:-2]},\n "keypoints": [\n  {rows}\n ]\n}}\n')
+
+
+def test_a_version_1_file_loads_as_a_move_with_one_example(tmp_path, punch_ref):
+    write_version_1(tmp_path / "punch--side.json", punch_ref)
+    lib = Library(tmp_path)
+    (back,) = lib.load()
+    assert lib.errors == []
+    assert len(back.examples) == 1 and back.extra_examples == ()
+    np.testing.assert_allclose(back.keypoints, punch_ref.keypoints, atol=1e-3)
+    assert back.weights == punch_ref.weights
+    # Saving it again writes version 2, which loads to the same keypoints.
+    lib.save(back, overwrite=True)
+    assert json.loads((tmp_path / "punch--side.json").read_text())["version"] == 2
+    np.testing.assert_allclose(Library(tmp_path).load()[0].keypoints, punch_ref.keypoints, atol=1e-3)
+
+
+def test_examples_round_trip_one_line_per_frame(tmp_path, pose_cache, punch_ref):
+    squat = pose_cache.get("squat_front_air")
+    ref = make_reference(squat.slice(60, 120), "squat", "front")
+    ref = with_examples(ref, [squat.keypoints[60:120], squat.keypoints[130:175], squat.keypoints[200:260]])
+    assert [len(e) for e in ref.examples] == [60, 45, 60] and ref.total_frames == 165
+    path = Library(tmp_path).save(ref)
+    text = path.read_text()
+    assert text.count("\n") > 165 and max(len(line) for line in text.splitlines()) < 4000  # readable: a line a frame
+    (back,) = Library(tmp_path).load()
+    assert [len(e) for e in back.examples] == [60, 45, 60]
+    for mine, theirs in zip(ref.examples, back.examples, strict=True):
+        np.testing.assert_allclose(theirs, mine, atol=1e-3)
+        assert np.array_equal(np.isnan(theirs), np.isnan(mine))
+    more = add_example(back, squat.keypoints[300:350])
+    assert len(more.examples) == 4 and len(back.examples) == 3  # a new Reference; the old one unchanged
+    assert more.weights == back.weights  # weights stay those of the move (a coach may have edited them)
+
+
+def test_examples_must_fit_the_move(punch_ref, pose_cache):
+    with pytest.raises(LibraryError, match="punch - side.*shape"):
+        add_example(punch_ref, np.zeros((10, 17, 3), np.float32))  # another skeleton
+    with pytest.raises(LibraryError, match="two frames"):
+        add_example(punch_ref, punch_ref.keypoints[:1])
+    with pytest.raises(LibraryError, match="more than"):
+        with_examples(punch_ref, [punch_ref.keypoints] * (MAX_FRAMES // len(punch_ref.keypoints) + 1))
+    # A take of another frame rate or of the full mediapipe skeleton joins a COCO-17 move.
+    (seed,) = import_lookup(SEED)
+    punch = pose_cache.get("punch_side")
+    slow = PoseSequence(punch.keypoints, punch.skeleton, punch.fps * 2, punch.frame_size, punch.source)
+    example = example_from_sequence(seed, slow)
+    assert example.shape == (52, 17, 3)
+    assert len(add_example(seed, example).examples) == 2
+    with pytest.raises(LibraryError, match="cannot join"):
+        example_from_sequence(punch_ref, PoseSequence(seed.keypoints, COCO17, seed.fps))
+
+
+def test_a_damaged_second_example_names_the_file_and_the_example(tmp_path, punch_ref):
+    lib = Library(tmp_path)
+    path = lib.save(with_examples(punch_ref, [punch_ref.keypoints, punch_ref.keypoints[:30]]))
+    data = json.loads(path.read_text())
+    data["examples"][1][3] = [[1, 2]] * 33
+    path.write_text(json.dumps(data))
+    assert lib.load() == []
+    (err,) = lib.errors
+    assert "punch--side.json" in str(err) and "example 2" in str(err)
