@@ -36,8 +36,8 @@ class RecordedTake:
 
     def preview(self, index: int) -> np.ndarray | None:
         """(h, w, 3) uint8 BGR preview of frame `index`."""
-        if not 0 <= index < len(self.previews):
-            return None
+        if not 0 <= index < len(self.previews) or not self.previews[index]:
+            return None  # out of range, or a frame whose JPEG could not be encoded
         return cv2.imdecode(np.frombuffer(self.previews[index], np.uint8), cv2.IMREAD_COLOR)
 
 

@@ -445,7 +445,8 @@ class MainWindow(QMainWindow):
         dialog = RecordDialog(take, self.library, self)
         if self.exec_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.reload_library(select=dialog.saved.label)
-            self.statusBar().showMessage(f"Saved reference '{dialog.saved.label}'", 8000)
+            n = len(dialog.saved.examples)
+            self.statusBar().showMessage(f"Saved reference '{dialog.saved.label}' ({n} example{'s' * (n != 1)})", 8000)
 
     def exec_dialog(self, dialog: QDialog) -> int:
         """Modal dialog; tests replace this to fill the dialog in."""

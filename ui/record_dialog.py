@@ -1,10 +1,14 @@
-"""After Record: name the move, choose the view, trim start and end on a preview, save to the library."""
+"""After Record (UI thread): name the move or pick one to add to, trim on a preview, optionally split into reps, save.
+
+The logic (splitting, adding examples, refusing to replace) is core.recording's; this only collects intent.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -20,13 +24,14 @@ from PySide6.QtWidgets import (
 
 from core.errors import LibraryError
 from core.overlay import draw_pose
-from core.recording import RecordedTake
-from core.references import Library, Reference, make_reference
+from core.recording import RecordedTake, store_move, take_examples
+from core.references import Library, Reference
 from core.skeleton import to_coco17
 
 from .video_view import to_qimage
 
 VIEWS = ("front", "side", "left", "right")
+NEW_MOVE = "a new move"
 
 
 class RecordDialog(QDialog):
@@ -39,6 +44,13 @@ class RecordDialog(QDialog):
         n = len(take.sequence)
         self._coco = to_coco17(take.sequence.keypoints, take.sequence.skeleton)
 
+        # "Add to": a new move, or another example of a stored one (a coach's three jabs, say).
+        self.add_to = QComboBox()
+        self.add_to.addItem(NEW_MOVE, None)
+        for ref in sorted(library.references(), key=lambda r: r.label):
+            self.add_to.addItem(f"{ref.label} ({len(ref.examples)} example{'s' * (len(ref.examples) != 1)})", ref)
+        self.add_to.setToolTip("Add this take as another example of an existing move")
+        self.split = QCheckBox("Split into reps (one example per rep, cut at the rests between them)")
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. jab, front kick, squat")
         self.view = QComboBox()
@@ -55,10 +67,12 @@ class RecordDialog(QDialog):
         self.span = QLabel()
 
         form = QFormLayout()
+        form.addRow("Add to", self.add_to)
         form.addRow("Move name", self.name)
         form.addRow("View", self.view)
         form.addRow("Start", self.start)
         form.addRow("End", self.end)
+        form.addRow("", self.split)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -71,7 +85,16 @@ class RecordDialog(QDialog):
         layout.addWidget(self.buttons)
         self.start.valueChanged.connect(lambda v: self._moved(v, is_start=True))
         self.end.valueChanged.connect(lambda v: self._moved(v, is_start=False))
+        self.add_to.currentIndexChanged.connect(self._target_changed)
         self._moved(0, is_start=True)
+
+    def _target_changed(self) -> None:
+        ref = self.add_to.currentData()
+        if ref is not None:
+            self.name.setText(ref.move)
+            self.view.setCurrentText(ref.view)
+        self.name.setEnabled(ref is None)
+        self.view.setEnabled(ref is None)
 
     def _moved(self, value: int, is_start: bool) -> None:
         if is_start and value >= self.end.value():
@@ -102,19 +125,19 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         a, b = self.start.value(), self.end.value() + 1
         clip = self.take.sequence.slice(a, b)
+        adding = self.add_to.currentData() is not None
+        move, view = self.name.text(), self.view.currentText()
         try:
-            if clip.detected_fraction() < 0.5:
-                raise LibraryError("nobody is visible in most of the kept span; trim to where you are in frame")
-            ref = make_reference(clip, self.name.text(), self.view.currentText(), source=self.take.sequence.source)
+            clips, _ = take_examples(clip, self.split.isChecked())
             overwrite = False
-            if self.library.path_for(ref.move, ref.view).exists():
+            if not adding and move.strip() and self.library.path_for(move, view).exists():
                 answer = QMessageBox.question(
-                    self, "Replace reference?", f"A reference '{ref.label}' already exists. Replace it?"
+                    self, "Replace reference?", f"A reference '{move} - {view}' already exists. Replace it?"
                 )
                 if answer != QMessageBox.StandardButton.Yes:
                     return
                 overwrite = True
-            self.library.save(ref, overwrite=overwrite)
+            ref = store_move(self.library, clips, move, view, add=adding, overwrite=overwrite)
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
             return
