@@ -133,7 +133,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     lib = Library(args.library)
     if args.add and args.overwrite:
         raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
-    loader = TakeLoader(args.fps)
+    loader = TakeLoader(args.fps, args.size)
     clips: list[PoseSequence] = []
     try:
         for source in args.sources:

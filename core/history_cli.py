@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 
 from .errors import PoseCoachError
@@ -59,6 +60,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     if len(refs) > 1:
         views = ", ".join(r.view for r in refs)
         raise PoseCoachError(f"{args.reference!r} exists in several views ({views}); choose one with --view")
+    if args.size is not None:  # render reads a video, whose frames give the size
+        from .sources import size_ignored_warning
+
+        print(f"warning: {size_ignored_warning(args.source)}", file=sys.stderr)
     frames = render_video(args.source, refs[0], args.out, args.mirror)
     print(f"wrote {args.out} ({frames} frames)")
     return 0

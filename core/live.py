@@ -55,11 +55,15 @@ class Rep:
     parts: dict[str, float | None]
     tempo: float
     feedback: tuple[FeedbackItem, ...] = ()
+    move: str = ""  # the reference's move and view: in auto-detect each rep names the move it was
+    view: str = ""
 
     def as_dict(self) -> dict[str, object]:
         return {
             "event": "rep",
             "index": self.index,
+            "move": self.move,
+            "view": self.view,
             "start": round(self.start, 3),
             "end": round(self.end, 3),
             "score": round(self.score, 1),
@@ -268,7 +272,7 @@ class LiveEngine:
         rep = Rep(
             self.rep_count, float(self.cols.times[start % self.history]),
             float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps),
-            score, part_scores, tempo, tuple(feedback),
+            score, part_scores, tempo, tuple(feedback), self.ref.move, self.ref.view,
         )  # fmt: skip
         self.reps.append(rep)
         if len(self.reps) > 1000:  # a summary needs scores, not unbounded objects
@@ -350,38 +354,3 @@ class LiveEngine:
             "mean_score": round(float(np.mean(scores)), 1) if scores else None,
             "best_score": round(float(np.max(scores)), 1) if scores else None,
         }
-
-
-class AutoDetectEngine:
-    """No reference chosen: follow every reference of the library and report the one being performed."""
-
-    def __init__(self, prepared: list[PreparedReference], mirror: bool = False) -> None:
-        if not prepared:
-            raise ValueError("auto-detect needs at least one reference")
-        self.engines = [LiveEngine(p, mirror) for p in prepared]
-        self.current = self.engines[0]
-        self._last_rep_t: dict[int, float] = {}
-
-    @property
-    def reps(self) -> list[Rep]:
-        return sorted((r for e in self.engines for r in e.reps), key=lambda r: r.end)
-
-    def push(self, keypoints: np.ndarray | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
-        updates = [e.push(keypoints, t, skeleton) for e in self.engines]
-        for k, u in enumerate(updates):
-            if u.new_rep is not None:
-                self._last_rep_t[k] = t
-        # A fresh rep decides; otherwise the best running score; otherwise keep the current choice.
-        recent = [k for k, when in self._last_rep_t.items() if t - when < 3.0]
-        if recent:
-            best = max(recent, key=lambda k: self.engines[k].reps[-1].score if self.engines[k].reps else 0)
-        else:
-            scored = [(u.score, k) for k, u in enumerate(updates) if u.score is not None]
-            best = max(scored)[1] if scored else self.engines.index(self.current)
-        self.current = self.engines[best]
-        return updates[best]
-
-    def summary(self) -> dict[str, object]:
-        per_ref = {e.ref.label: e.summary() for e in self.engines if e.rep_count}
-        return {"event": "summary", "reference": None, "by_reference": per_ref,
-                "reps": sum(e.rep_count for e in self.engines)}  # fmt: skip

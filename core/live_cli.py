@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from .auto_detect import AutoDetectEngine, rep_label
 from .errors import PoseCoachError
-from .live import AutoDetectEngine, LiveEngine
+from .live import LiveEngine, Rep
 from .scoring import PreparedReference
-from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, load_keypoint_array
+from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 
 
-def iter_keypoints(source: str, fps: float = DEFAULT_FPS) -> Iterator[tuple[np.ndarray | None, float, str]]:
-    """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file."""
+def iter_keypoints(
+    source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None
+) -> Iterator[tuple[np.ndarray | None, float, str]]:
+    """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
+
+    frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
+    """
     if is_keypoint_file(source):
-        keypoints, skeleton = load_keypoint_array(source)
-        for k, row in enumerate(keypoints):
-            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, skeleton
+        kf = read_keypoints(source, frame_size)
+        if (note := kf.warning()) is not None:
+            print(f"warning: {note}", file=sys.stderr)
+        for k, row in enumerate(kf.keypoints):
+            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, kf.skeleton
         return
+    if frame_size is not None:
+        print(f"warning: {size_ignored_warning(source)}", file=sys.stderr)
     from .pose import PoseEstimator
 
     with VideoSource(source) as video, PoseEstimator() as estimator:
@@ -55,16 +66,24 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
         recorder = open_session_recorder(args, engine)
     frames = 0
+
+    def announce(rep: Rep, reference: str) -> None:
+        label = rep_label(rep, reference)  # auto-detect: the rep's own move, not the one on display
+        if recorder is not None:  # stored before it is announced: a printed rep is a saved rep
+            recorder.add_rep(label, rep)
+        print(json.dumps(rep.as_dict() | {"reference": label}), flush=True)
+
     try:
-        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps):
+        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size):
             update = engine.push(keypoints, t, skeleton)
             frames += 1
             if not args.quiet:
                 print(json.dumps(update.as_dict()), flush=False)
             if update.new_rep is not None:
-                if recorder is not None:  # stored before it is announced: a printed rep is a saved rep
-                    recorder.add_rep(update.reference, update.new_rep)
-                print(json.dumps(update.new_rep.as_dict() | {"reference": update.reference}), flush=True)
+                announce(update.new_rep, update.reference)
+        if isinstance(engine, AutoDetectEngine):
+            for rep in engine.finish():  # reps still waiting for a rival at the end of the source
+                announce(rep, "")
     finally:
         if recorder is not None:
             recorder.close()

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .live import AutoDetectEngine, LiveEngine, LiveUpdate
+from .auto_detect import AutoDetectEngine
+from .live import LiveEngine, LiveUpdate
 from .overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
 from .pose import PoseEstimator
 from .recording import RecordedTake, TakeRecorder

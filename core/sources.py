@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,3 +115,76 @@ def load_keypoint_array(path: str | Path) -> tuple[np.ndarray, str]:
     out = np.concatenate([xy, conf[..., None]], axis=-1)
     out[~np.isfinite(xy).all(axis=-1)] = np.nan
     return out, skeleton
+
+
+# Normalised x, y stay near 0..1 (a joint may lie a little outside the image); pixel coordinates of a body
+# span tens to thousands. Between the two nothing real occurs, so the largest |x|, |y| tells them apart.
+NORMALISED_LIMIT = 2.0
+SIZE_HELP = "frame size of normalised (0..1) .npy keypoints, e.g. 1920x1080: x, y are scaled to its pixels"
+_SIZE = re.compile(r"\s*(\d+)\s*[xX]\s*(\d+)\s*")
+
+
+def parse_frame_size(text: str) -> tuple[int, int]:
+    """'1920x1080' -> (1920, 1080): the --size argument, with a sentence that says what to type otherwise."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise SourceError(f"--size {text!r}: give the frame size as WIDTHxHEIGHT in pixels, e.g. --size 1920x1080")
+    width, height = int(match[1]), int(match[2])
+    if width <= 0 or height <= 0:
+        raise SourceError(f"--size {text}: width and height must both be at least 1 pixel, e.g. --size 1920x1080")
+    return width, height
+
+
+def looks_normalised(keypoints: np.ndarray) -> bool:
+    """True when x, y of (T, K, 3) keypoints are fractions of the frame rather than pixels."""
+    xy = keypoints[..., :2]
+    finite = np.abs(xy[np.isfinite(xy)])
+    return finite.size > 0 and float(finite.max()) <= NORMALISED_LIMIT
+
+
+@dataclass(frozen=True)
+class KeypointFile:
+    """A .npy keypoint file as read for the commands.
+
+    keypoints: (T, K, 3) float32 x, y, confidence; NaN rows for a missing joint. x, y are pixels of
+    `frame_size` when the file was normalised and a size was given, else as stored.
+    normalised: the file stored x, y as fractions of the frame (before any scaling).
+    """
+
+    path: str
+    keypoints: np.ndarray
+    skeleton: str
+    normalised: bool
+    frame_size: tuple[int, int] | None
+    requested_size: tuple[int, int] | None = None  # the --size given, applied or not
+
+    def warning(self) -> str | None:
+        """What a person should know about how x, y were read, or None."""
+        if self.normalised and self.frame_size is None:
+            # x / width and y / height are compared as if width == height: on a 16:9 frame every
+            # horizontal bone comes out 1.8 times too short, and angles and scores are distorted.
+            return (
+                f"{self.path}: x, y are normalised (0..1) and the frame size is unknown, so a square frame "
+                f"is assumed; if the video was not square, give its size with --size WxH (e.g. --size 1920x1080)"
+            )
+        if self.requested_size is not None and not self.normalised:
+            return size_ignored_warning(self.path)
+        return None
+
+
+def read_keypoints(path: str | Path, frame_size: tuple[int, int] | None = None) -> KeypointFile:
+    """Load a .npy keypoint file (see load_keypoint_array); normalised x, y are scaled to `frame_size` pixels."""
+    keypoints, skeleton = load_keypoint_array(path)
+    normalised = looks_normalised(keypoints)
+    size = frame_size if normalised else None  # pixel files already carry their aspect
+    if size is not None:
+        keypoints[..., 0] *= size[0]
+        keypoints[..., 1] *= size[1]
+    return KeypointFile(str(path), keypoints, skeleton, normalised, size, frame_size)
+
+
+def size_ignored_warning(source: str) -> str:
+    """The sentence for a --size given with a source that does not need it."""
+    if is_keypoint_file(source):
+        return f"{source}: x, y are already pixels; --size is only for normalised keypoints and was ignored"
+    return f"{source}: a video knows its own frame size; --size is only for normalised .npy keypoints and was ignored"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
+from core.auto_detect import rep_label
 from core.live_pipeline import LivePipeline, make_engine
 from core.mailbox import LatestSlot
 from core.pose import PoseEstimator
@@ -86,7 +87,9 @@ class PipelineWorker(QObject):
                     window_start, window_frames = now, 0
                 self.frame_ready.emit(view)
                 if view.update is not None and view.update.new_rep is not None:
-                    self.rep_done.emit(view.update.new_rep, view.update.reference)
+                    # In auto-detect the rep names its own move; the update follows the best engine.
+                    rep = view.update.new_rep
+                    self.rep_done.emit(rep, rep_label(rep, view.update.reference))
                 if pipeline.recorder is not None and pipeline.recorder.full:
                     self.take_recorded.emit(pipeline.stop_recording())
         finally:

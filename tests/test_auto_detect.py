@@ -1,0 +1,134 @@
+"""Auto-detect reports every rep once, with its move, on real Muay Thai takes against the 14 shared references."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
+from core.cli import main as cli_main
+from core.live import Rep
+from core.pose import PoseSequence
+from core.references import Library, make_reference
+from core.scoring import PreparedReference
+from core.skeleton import PARTS
+from core.sources import load_keypoint_array
+
+from .conftest import TESTDATA
+
+MUAYTHAI = TESTDATA / "muaythai"
+# Takes of different techniques: kicks and punches, left and right.
+TAKES = ("front_kick_left_6", "left_hook_head_7", "front_kick_right_5")
+
+
+def _sequence(path: Path) -> PoseSequence:
+    keypoints, skeleton = load_keypoint_array(path)
+    return PoseSequence(keypoints, skeleton, 30.0, (1920, 1080), str(path))
+
+
+@pytest.fixture(scope="module")
+def references():
+    paths = sorted((MUAYTHAI / "references").glob("*.npy"))
+    if not paths:
+        pytest.fail(f"missing {MUAYTHAI}/references: the tests need ../shared beside the project")
+    return [make_reference(_sequence(p), p.stem, "front", source=p.name) for p in paths]
+
+
+def _play(engine: AutoDetectEngine, take: PoseSequence) -> list[Rep]:
+    reps = []
+    for k, row in enumerate(take.keypoints):
+        update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / take.fps, take.skeleton)
+        if update.new_rep is not None:
+            reps.append(update.new_rep)
+            assert update.rep_count == update.new_rep.index
+    return reps + engine.finish()
+
+
+@pytest.fixture(scope="module")
+def sessions(references):
+    """(engine, reported reps) per take, each streamed once through auto-detect among all 14 references."""
+    prepared = [PreparedReference.from_reference(r) for r in references]
+    out = {}
+    for name in TAKES:
+        engine = AutoDetectEngine(prepared)
+        out[name] = engine, _play(engine, _sequence(MUAYTHAI / "train" / f"{name}.npy"))
+    return out
+
+
+@pytest.mark.parametrize("take", TAKES)
+def test_reps_are_numbered_once_in_one_sequence_and_never_overlap(sessions, take):
+    engine, reps = sessions[take]
+    assert [r.index for r in reps] == list(range(1, len(reps) + 1))
+    by_time = sorted(reps, key=lambda r: r.start)
+    for a, b in zip(by_time, by_time[1:], strict=False):
+        assert a.end <= b.start + 1e-9, f"reps {a.index} and {b.index} overlap"
+    assert all(r.start < r.end for r in reps)
+
+
+@pytest.mark.parametrize("take", TAKES)
+def test_every_rep_names_its_move_and_view(sessions, references, take):
+    _, reps = sessions[take]
+    labels = {r.label for r in references}
+    for rep in reps:
+        assert rep.move and rep.view == "front" and rep_label(rep) in labels
+        event = rep.as_dict()
+        assert (event["move"], event["view"]) == (rep.move, rep.view)
+
+
+def test_no_rep_any_engine_found_is_lost(sessions):
+    # A rep is either reported or lies on a reported rep (the same physical rep, found by a rival).
+    found = reported = 0
+    for engine, reps in sessions.values():
+        found += len(engine.found)
+        reported += len(reps)
+        for raw in engine.found:
+            assert any(min(raw.end, r.end) > max(raw.start, r.start) for r in reps), f"{rep_label(raw)} dropped"
+    assert found >= reported > 0  # the takes hold reps, and duplicates are reported once
+    # Reps found by references other than the one on display are reported too (the old engine lost them).
+    assert len({rep_label(r) for _, reps in sessions.values() for r in reps}) > 1
+
+
+def test_summary_counts_reported_reps_per_reference(sessions):
+    for engine, reps in sessions.values():
+        summary = engine.summary()
+        assert summary["reps"] == len(reps)
+        per_ref = summary["by_reference"]
+        assert sum(s["reps"] for s in per_ref.values()) == len(reps)
+        for label, s in per_ref.items():
+            assert s["rep_scores"] == [round(r.score, 1) for r in reps if rep_label(r) == label]
+
+
+def _rep(start: float, end: float, score: float, move: str) -> Rep:
+    return Rep(0, start, end, score, dict.fromkeys(PARTS), 1.0, (), move, "front")
+
+
+def test_the_better_of_two_references_on_one_rep_is_reported_after_both_settle():
+    arbiter = RepArbiter(settle_s=0.5)
+    arbiter.add(_rep(1.0, 2.0, 70.0, "straight_left"), now=2.2)
+    assert arbiter.decide(2.4) == []  # the hook's engine may still report the same punch
+    arbiter.add(_rep(1.1, 2.1, 85.0, "hook_head_left"), now=2.5)
+    arbiter.add(_rep(2.05, 3.0, 75.0, "straight_left"), now=3.2)  # the next punch, sharing a boundary frame
+    first = arbiter.decide(3.2)
+    assert [(r.index, r.move) for r in first] == [(1, "hook_head_left")]
+    (second,) = arbiter.decide(10.0)
+    assert (second.index, second.move, second.start) == (2, "straight_left", 2.1)  # trimmed clear of rep 1
+    arbiter.add(_rep(1.0, 2.0, 99.0, "hook_body_left"), now=10.5)  # a late rival of rep 1: already told
+    assert arbiter.decide(20.0, force=True) == []
+    assert same_rep(first[0], _rep(1.0, 2.0, 0.0, "x")) and not same_rep(first[0], second)
+
+
+def test_stream_prints_each_rep_event_once_with_its_move(references, tmp_path, capsys):
+    lib = Library(tmp_path / "lib")
+    for ref in references:
+        lib.save(ref)
+    take = MUAYTHAI / "train" / f"{TAKES[1]}.npy"
+    assert cli_main(["stream", str(take), "--library", str(lib.folder), "--quiet"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    reps = [e for e in events if e.get("event") == "rep"]
+    (summary,) = [e for e in events if e.get("event") == "summary"]
+    assert reps and [e["index"] for e in reps] == list(range(1, len(reps) + 1))
+    assert all(e["reference"] == f"{e['move']} - {e['view']}" for e in reps)
+    assert summary["reps"] == len(reps) == sum(s["reps"] for s in summary["by_reference"].values())
