@@ -15,3 +15,23 @@ def clip(name: str) -> str:
     if not path.is_file():
         sys.exit(f"missing {path}: the benchmarks read ../shared/testdata beside the repo")
     return str(path)
+
+
+CACHE = Path.home() / ".cache" / "posecoach" / "bench"
+
+
+def cached_poses(name: str):
+    """The shared clip's pose sequence, extracted with mediapipe once and kept in ~/.cache between runs."""
+    import numpy as np
+
+    from core.pose import PoseEstimator, PoseSequence, extract_sequence
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"{name}.npz"
+    if path.is_file():
+        d = np.load(path)
+        return PoseSequence(d["keypoints"], str(d["skeleton"]), float(d["fps"]), tuple(d["size"]), clip(name))
+    with PoseEstimator() as est:
+        seq = extract_sequence(clip(name), est)
+    np.savez(path, keypoints=seq.keypoints, skeleton=seq.skeleton, fps=seq.fps, size=np.array(seq.frame_size))
+    return seq
