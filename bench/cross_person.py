@@ -90,8 +90,8 @@ def library_rows(takes, per_take: int = 3) -> list[tuple[str, str]]:
     """Leave one take out: the library holds up to `per_take` reps of every other take, one move per technique."""
     examples: dict[str, list[tuple[str, PoseSequence]]] = {}
     for name, seq, segs in takes:
-        for seg in segs[:per_take]:
-            examples.setdefault(IDS[seg.label], []).append((name, seq.slice(seg.start, seg.end)))
+        for seg in [s for s in segs if len(s) >= 12][:per_take]:  # shorter runs are labelling fragments
+            examples.setdefault(IDS[seg.label], []).append((name, cut(seq, seg)))
     top1 = n = 0
     for name, seq, segs in takes:
         library = []

@@ -15,10 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from fastdtw import fastdtw
 
-# Step k moves the reference k frames for one take frame; it is charged k times the cell cost (at
-# least once), so skipping reference frames costs what matching them would and a stall costs one cell.
-STEP_WEIGHTS = np.array([1.0, 1.0, 2.0, 3.0])
-MAX_STEP = len(STEP_WEIGHTS) - 1
+# Step k moves the reference k frames (0 to MAX_STEP) for one take frame: a take may be 3x faster.
+MAX_STEP = 3
 
 
 @dataclass(frozen=True)
@@ -66,30 +64,45 @@ class SubsequenceDTW:
     def reset(self) -> None:
         self.__init__(self.n, self.n_parts)  # type: ignore[misc]
 
-    def update(self, cost: np.ndarray, parts: np.ndarray) -> MatchState:
-        """Add one take frame: `cost` (N,) total cost against each reference frame, `parts` (N, P)."""
+    def update(self, cost: np.ndarray, parts: np.ndarray, fresh_start: bool = True) -> MatchState:
+        """Add one take frame: `cost` (N,) total cost against each reference frame, `parts` (N, P).
+
+        `fresh_start=False` lets no new match begin at this frame (an alignment anchored at the first frame).
+        """
         j = self.frames_seen
         prev = self.state
         pad = self._pad
         pad[MAX_STEP:] = prev.cost
-        # candidates[k, i] = cost of arriving at (i, j) with step k
+        # Step k >= 1 passes over reference frames i-k+1..i with this one take frame and is charged each of
+        # their costs: a fast take may skip nothing that matters (the peak of a kick is one or two frames).
+        # A stall (k = 0) is charged the one cell.
+        csum = np.concatenate([[0.0], np.cumsum(cost)])
+        idx = np.arange(self.n)
         cand = np.empty((MAX_STEP + 1, self.n))
-        for k in range(MAX_STEP + 1):
-            cand[k] = pad[MAX_STEP - k : MAX_STEP - k + self.n] + STEP_WEIGHTS[k] * cost
+        cand[0] = prev.cost + cost
+        for k in range(1, MAX_STEP + 1):
+            lo = np.clip(idx + 1 - k, 0, None)
+            cand[k] = pad[MAX_STEP - k : MAX_STEP - k + self.n] + (csum[idx + 1] - csum[lo])
         step = np.argmin(cand, axis=0)
-        new_cost = cand[step, np.arange(self.n)]
-        src = np.arange(self.n) - step  # source reference frame (may be <0 only where cost is inf)
+        new_cost = cand[step, idx]
+        src = idx - step  # source reference frame (may be <0 only where cost is inf)
         src_c = np.clip(src, 0, None)
-        w_step = STEP_WEIGHTS[step]
+        w_step = np.maximum(step, 1).astype(float)
 
         weight = prev.weight[src_c] + w_step
         start = prev.start[src_c].copy()
         visible = np.isfinite(parts)
-        part_add = np.where(visible, parts, 0.0) * w_step[:, None]
-        pw_add = visible * w_step[:, None]
-        psum = prev.parts[src_c] + part_add
-        pw = prev.part_weight[src_c] + pw_add
+        pcs = np.concatenate([np.zeros((1, self.n_parts)), np.cumsum(np.where(visible, parts, 0.0), axis=0)])
+        vcs = np.concatenate([np.zeros((1, self.n_parts)), np.cumsum(visible, axis=0)])
+        lo = np.where(step == 0, idx, np.clip(idx + 1 - step, 0, None))
+        psum = prev.parts[src_c] + pcs[idx + 1] - pcs[lo]
+        pw = prev.part_weight[src_c] + vcs[idx + 1] - vcs[lo]
 
+        if not fresh_start:
+            self.state = MatchState(new_cost, weight, start, psum, pw)
+            self.last_step = step.astype(np.int8)
+            self.frames_seen += 1
+            return self.state
         # A fresh start at reference frame 0 is always at least as good as stalling there.
         new_cost[0] = cost[0]
         weight[0] = 1.0
@@ -164,3 +177,19 @@ def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.
     np.add.at(counts, path[:, 0], finite)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / counts, np.nan)
+
+
+
+def anchored_distance(cost: np.ndarray) -> float:
+    """Mean cost of the best alignment of the whole reference (N rows) with the whole take (M columns).
+
+    Same steps as SubsequenceDTW, but the path must start at the first take frame and end at the last:
+    every frame of the take is explained by the reference, which is what tells a roundhouse from the
+    front kick hidden inside it (a subsequence match finds the chamber of one inside the other).
+    """
+    n, m = cost.shape
+    dtw = SubsequenceDTW(n, 1)
+    state = dtw.update(cost[:, 0], cost[:, :1])
+    for j in range(1, m):
+        state = dtw.update(cost[:, j], cost[:, j : j + 1], fresh_start=False)
+    return float(state.cost[-1] / state.weight[-1])

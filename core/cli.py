@@ -11,9 +11,10 @@ from typing import Any
 
 from .errors import PoseCoachError, SourceError
 from .pose import PoseEstimator, PoseSequence, extract_sequence
+from .recognition import recognize
 from .recording import store_move, take_examples
 from .references import Library, Reference
-from .scoring import PreparedReference, TakeScore, recognize, score_take
+from .scoring import PreparedReference, TakeScore, score_take
 from .sources import DEFAULT_FPS, SIZE_HELP, is_keypoint_file, parse_frame_size, read_keypoints, size_ignored_warning
 
 # The commands that read a SOURCE and so take --size.
@@ -111,7 +112,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
                 what = "none of these" if rec.move is None else f"{rec.move} - {rec.view}"
                 print(f"{source}: {what} (confidence {rec.confidence:.0%})")
                 for c in rec.candidates:
-                    print(f"  {c.score:5.1f}  {c.reference}")
+                    print(f"  match {c.match:5.1f}  score {c.score:5.1f}  {c.move} - {c.view}")
     finally:
         loader.close()
     return 0

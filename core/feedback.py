@@ -101,6 +101,9 @@ def part_directions(take_joints: np.ndarray, ref_joints: np.ndarray, part_cost: 
     return advice
 
 
+SECOND_ITEM_SHARE = 0.5
+
+
 def build_feedback(
     part_scores: dict[str, float | None],
     weights: dict[str, float],
@@ -121,4 +124,7 @@ def build_feedback(
         severity = float(abs(np.log(tempo)))
         items.append(FeedbackItem("tempo", "too slow" if tempo > 1 else "too fast", severity))
     items.sort(key=lambda it: it.severity, reverse=True)
+    # A further correction is worth saying only when it matters at least half as much as the first: one
+    # clear message beats two where the second is noise from a slightly different body.
+    items = [it for it in items if it.severity >= SECOND_ITEM_SHARE * items[0].severity] if items else items
     return items[:max_items]

@@ -24,15 +24,21 @@ from .features import (
 )
 from .feedback import FeedbackItem, build_feedback, part_directions
 from .feedback_stabilizer import FeedbackStabilizer
+from .recognition import RECOGNIZE_MIN_SCORE
 from .scoring import PreparedReference, distance_to_score
 from .skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 
-# A rep is a match of the whole reference scoring at least this much, ...
-REP_MIN_SCORE = 65.0
+# A rep is a match of the whole reference scoring at least this much (the score where a performance is
+# more likely the move than another one, core.recognition), ...
+REP_MIN_SCORE = RECOGNIZE_MIN_SCORE
 # ... lasting between these multiples of the reference duration.
 REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
-# A partial match must cover this share of the reference before its score is shown.
-MIN_PHASE_FOR_SCORE = 0.25
+# ... and moving the body at least this share of the reference's own motion (both measured as the
+# largest mean joint displacement from the first pose, in body sizes: a relative test, for any move).
+REP_MIN_AMPLITUDE = 0.5
+# A partial match must cover this share of the reference before its score is shown (a quarter of a squat,
+# standing and starting to bend, is matched by anyone standing).
+MIN_PHASE_FOR_SCORE = 0.4
 # Re-estimate body scale and camera roll this often (frames) over the recent window.
 RENORMALISE_EVERY = 15
 # Below this live score the person is probably not doing this move at all: part advice would be noise.
@@ -108,6 +114,18 @@ class LiveUpdate:
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
 
 
+def motion_amplitude(joints: np.ndarray) -> float:
+    """Largest mean displacement of (T, 17, 2) body-centred joints from the first frame where they are seen."""
+    seen = np.isfinite(joints).all(axis=-1)
+    rows = np.flatnonzero(seen.any(axis=1))
+    if rows.size < 2:
+        return 0.0
+    first = joints[rows[0]]
+    with np.errstate(invalid="ignore"):
+        moved = np.nanmean(np.linalg.norm(joints[rows] - first, axis=-1), axis=1)
+    return float(np.nanmax(moved)) if np.isfinite(moved).any() else 0.0
+
+
 @dataclass
 class _Candidate:
     """The best whole-reference match seen so far that has not been reported yet."""
@@ -165,6 +183,7 @@ class LiveEngine:
         self.stabilizer = FeedbackStabilizer()
         self.advice: list[FeedbackItem] = []
         self._ref_joints = prepared.features.joints
+        self._ref_amplitude = motion_amplitude(self._ref_joints)
         self._ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
 
     @staticmethod
@@ -262,6 +281,8 @@ class LiveEngine:
         tempo = (cand.end - cand.start + 1) / self.n
         if score < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
             return None
+        if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
+            return None  # the pose matched, but the body hardly moved: guard stance, not a rep
         part_scores = {
             p: (None if not np.isfinite(d) else float(distance_to_score(d)))
             for p, d in zip(PARTS, cand.part_means, strict=True)
@@ -278,6 +299,11 @@ class LiveEngine:
         if len(self.reps) > 1000:  # a summary needs scores, not unbounded objects
             del self.reps[:-1000]
         return rep
+
+    def _amplitude(self, start: int, end: int) -> float:
+        """How far the body moved from its pose at `start` during columns start..end (body-scale units)."""
+        cols = np.arange(max(start, self.dtw.frames_seen - self.history + 1), end + 1) % self.history
+        return motion_amplitude(self.cols.joints[cols])
 
     def _backtrack(self, j: int, i: int) -> np.ndarray:
         """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first."""

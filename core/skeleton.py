@@ -52,6 +52,23 @@ BONES: tuple[tuple[str, str, str], ...] = (
 )
 BONE_PARTS: np.ndarray = np.array([PARTS.index(p) for _, _, p in BONES])
 
+
+def _mirror_name(n: str) -> str:
+    if n.startswith("left_"):
+        return "right_" + n[5:]
+    if n.startswith("right_"):
+        return "left_" + n[6:]
+    return n
+
+
+# BONE_PARTNER[b] = the same bone on the other side of the body (itself for the central bones).
+BONE_PARTNER: np.ndarray = np.array(
+    [
+        next(k for k, (a2, z2, _) in enumerate(BONES) if {a2, z2} == {_mirror_name(a), _mirror_name(z)})
+        for a, z, _ in BONES
+    ]
+)
+
 # COCO-17 joints drawn as the skeleton (display only).
 COCO17_EDGES: tuple[tuple[int, int], ...] = (
     (C["left_shoulder"], C["right_shoulder"]), (C["left_shoulder"], C["left_elbow"]),

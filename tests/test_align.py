@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from core.align import STEP_WEIGHTS, SubsequenceDTW, best_segment, per_reference_frame, warp_path
+from core.align import MAX_STEP, SubsequenceDTW, anchored_distance, best_segment, per_reference_frame, warp_path
 
 
 def brute_force_best_end_cost(cost: np.ndarray, end: int) -> float:
@@ -20,8 +20,11 @@ def brute_force_best_end_cost(cost: np.ndarray, end: int) -> float:
         if j == 0:
             return np.inf
         if (i, j) not in memo:
+            # Step k passes reference frames i-k+1..i (a stall, k = 0, the one cell) and pays each of them.
             memo[(i, j)] = min(
-                best(i - k, j - 1) + STEP_WEIGHTS[k] * cost[i, j] for k in range(len(STEP_WEIGHTS)) if i - k >= 0
+                best(i - k, j - 1) + cost[max(i - k + 1, 0) if k else i : i + 1, j].sum()
+                for k in range(MAX_STEP + 1)
+                if i - k >= 0
             )
         return memo[(i, j)]
 
@@ -82,3 +85,14 @@ def test_fastdtw_path_covers_the_reference_and_the_segment():
     assert np.all(np.diff(path, axis=0) >= 0)
     per_frame = per_reference_frame(cost, path, 30)
     assert per_frame.shape == (30,) and per_frame.mean() < 0.05
+
+
+def test_anchored_alignment_must_explain_the_whole_take():
+    ref = np.sin(np.linspace(0, np.pi, 20))
+    inside = np.r_[np.zeros(10), ref, np.ones(10)]  # the move with unrelated motion before and after
+    alone = np.interp(np.linspace(0, 19, 30), np.arange(20), ref)  # the move alone, slower
+    cost_inside = np.abs(ref[:, None] - inside[None, :])
+    cost_alone = np.abs(ref[:, None] - alone[None, :])
+    assert anchored_distance(cost_alone) < 0.05
+    assert anchored_distance(cost_inside) > 5 * anchored_distance(cost_alone)
+    assert best_segment(cost_inside).mean_cost < 0.05  # a subsequence match ignores what is around it

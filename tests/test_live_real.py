@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.live import MSG_NOBODY, LiveEngine
+from core.live import MSG_NOBODY, REP_MIN_SCORE, LiveEngine
 from core.pose import PoseSequence
 from core.references import make_reference
 from core.scoring import PreparedReference, score_take
@@ -46,7 +46,7 @@ def test_reps_of_a_multi_rep_clip_are_counted(pose_cache, clip, start, end, expe
     for a, b in zip(reps, reps[1:], strict=False):
         assert a.end <= b.start + 1e-6
     assert all(
-        r.score >= 65 and set(r.parts) == {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
+        r.score >= REP_MIN_SCORE and set(r.parts) == {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
         for r in reps
     )
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from core.recognition import recognize
 from core.references import make_reference
-from core.scoring import PreparedReference, recognize, score_take
+from core.scoring import PreparedReference, score_take
 from tests.clip_transforms import darken, pad_idle, read_frames, retime, rotate, run_pose, scale_and_shift
 
 from .conftest import SEED, TESTDATA
