@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 from _common import ROOT, cached_poses
@@ -26,6 +25,7 @@ from core.recognition import recognize
 from core.references import Reference, make_reference, with_examples
 from core.scoring import PreparedReference, score_take
 from core.seed_import import import_lookup
+from core.sources import load_keypoint_array
 
 MUAYTHAI = ROOT.parent / "shared" / "testdata" / "muaythai"
 SEED = ROOT.parent / "shared" / "seed" / "lookup_test.pickle"
@@ -43,16 +43,9 @@ def side(move: str) -> str:
 def muaythai_references() -> list[Reference]:
     refs = []
     for path in sorted((MUAYTHAI / "references").glob("*.npy")):
-        seq, _ = load_labelled_take_or_plain(path)
-        refs.append(make_reference(seq, path.stem, "side", source=path.name))
+        kp, skeleton = load_keypoint_array(path)
+        refs.append(make_reference(PoseSequence(kp, skeleton, 30.0, (1920, 1080), path.name), path.stem, "side"))
     return refs
-
-
-def load_labelled_take_or_plain(path: Path) -> tuple[PoseSequence, np.ndarray | None]:
-    from core.sources import load_keypoint_array
-
-    kp, skeleton = load_keypoint_array(path)
-    return PoseSequence(kp, skeleton, 30.0, (1920, 1080), path.name), None
 
 
 def muaythai_takes(quick: bool) -> list[tuple[str, PoseSequence, list[LabelledSegment]]]:
@@ -114,11 +107,15 @@ def _move_with_examples(move: str, seqs: list[PoseSequence]) -> Reference:
     return with_examples(ref, [np.asarray(s.keypoints, np.float32) for s in seqs])
 
 
-def stream(engine, seq: PoseSequence) -> list:
+def stream(engine: LiveEngine | AutoDetectEngine, seq: PoseSequence) -> list:
+    """Every rep the engine reports over the sequence, auto-detect's last waiting ones included."""
     reps = []
     for k, row in enumerate(seq.keypoints):
         u = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton)
-        reps.extend(getattr(u, "new_reps", None) or ([u.new_rep] if u.new_rep is not None else []))
+        if u.new_rep is not None:
+            reps.append(u.new_rep)
+    if isinstance(engine, AutoDetectEngine):
+        reps += engine.finish()
     return reps
 
 

@@ -98,17 +98,13 @@ class SubsequenceDTW:
         psum = prev.parts[src_c] + pcs[idx + 1] - pcs[lo]
         pw = prev.part_weight[src_c] + vcs[idx + 1] - vcs[lo]
 
-        if not fresh_start:
-            self.state = MatchState(new_cost, weight, start, psum, pw)
-            self.last_step = step.astype(np.int8)
-            self.frames_seen += 1
-            return self.state
-        # A fresh start at reference frame 0 is always at least as good as stalling there.
-        new_cost[0] = cost[0]
-        weight[0] = 1.0
-        start[0] = j
-        psum[0] = np.where(visible[0], parts[0], 0.0)
-        pw[0] = visible[0].astype(float)
+        if fresh_start:
+            # A fresh start at reference frame 0 is always at least as good as stalling there.
+            new_cost[0] = cost[0]
+            weight[0] = 1.0
+            start[0] = j
+            psum[0] = np.where(visible[0], parts[0], 0.0)
+            pw[0] = visible[0].astype(float)
 
         self.state = MatchState(new_cost, weight, start, psum, pw)
         self.last_step = step.astype(np.int8)  # kept by callers that want to backtrack a path
@@ -177,7 +173,6 @@ def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.
     np.add.at(counts, path[:, 0], finite)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / counts, np.nan)
-
 
 
 def anchored_distance(cost: np.ndarray) -> float:

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .live import LiveEngine, LiveUpdate, Rep
+from .live import LiveEngine, LiveUpdate, Rep, rep_summary
 from .scoring import PreparedReference
 from .skeleton import MEDIAPIPE33
 
@@ -199,13 +199,8 @@ class AutoDetectEngine:
 
     def summary(self) -> dict[str, object]:
         """Reported reps only (a rep found by two references counts once), per reference and in total."""
-        per_ref: dict[str, dict[str, object]] = {}
-        for label, count in self._counts.items():
-            scores = [r.score for r in self._reported if rep_label(r) == label]
-            per_ref[label] = {
-                "event": "summary", "reference": label, "frames": self.frames, "reps": count,
-                "rep_scores": [round(s, 1) for s in scores],
-                "mean_score": round(float(np.mean(scores)), 1) if scores else None,
-                "best_score": round(float(np.max(scores)), 1) if scores else None,
-            }  # fmt: skip
+        per_ref = {
+            label: rep_summary(label, self.frames, count, [r.score for r in self._reported if rep_label(r) == label])
+            for label, count in self._counts.items()
+        }
         return {"event": "summary", "reference": None, "by_reference": per_ref, "reps": self.rep_count}

@@ -108,7 +108,7 @@ class Normalisation:
 
     scale: float
     roll: float
-    bone_lengths: np.ndarray | None = None  # (B,) full length of each bone in input units
+    bone_lengths: np.ndarray  # (B,) full length of each bone in input units
 
 
 def estimate_normalisation(keypoints: np.ndarray, skeleton: str) -> Normalisation:
@@ -120,12 +120,23 @@ def estimate_normalisation(keypoints: np.ndarray, skeleton: str) -> Normalisatio
     return Normalisation(scale, roll_angle(xy), bone_lengths(xy, scale))
 
 
+_MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}
+
+
 def _bone_points(xy: np.ndarray, name: str) -> np.ndarray:
-    if name == NECK:
-        return (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
-    if name == PELVIS:
-        return (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
+    """(T, 2) positions of a bone end: a joint, or the neck / pelvis midpoint."""
+    if name in _MIDPOINTS:
+        a, b = _MIDPOINTS[name]
+        return (xy[:, _IDX[a]] + xy[:, _IDX[b]]) / 2
     return xy[:, _IDX[name]]
+
+
+def _bone_point_weight(weight: np.ndarray, name: str) -> np.ndarray:
+    """(T,) confidence weight of a bone end: a midpoint is as sure as its weaker joint."""
+    if name in _MIDPOINTS:
+        a, b = _MIDPOINTS[name]
+        return np.minimum(weight[:, _IDX[a]], weight[:, _IDX[b]])
+    return weight[:, _IDX[name]]
 
 
 def bone_lengths(xy: np.ndarray, scale: float) -> np.ndarray:
@@ -143,8 +154,8 @@ def bone_lengths(xy: np.ndarray, scale: float) -> np.ndarray:
 def compute_features(keypoints: np.ndarray, skeleton: str, norm: Normalisation | None = None) -> Features:
     """(T, K, 3) keypoints (x, y, confidence; NaN missing) -> Features.
 
-    `norm` fixes scale and roll (estimated elsewhere, e.g. on the matched segment only); by default
-    they are estimated over all frames given.
+    `norm` fixes scale, roll and bone lengths (estimated elsewhere, e.g. on the matched segment only); by
+    default they are estimated over all frames given.
     """
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
     weight = confidence_weight(coco[..., 2])
@@ -159,34 +170,19 @@ def compute_features(keypoints: np.ndarray, skeleton: str, norm: Normalisation |
     if not np.isfinite(scale) or scale <= 0:
         scale = 1.0  # nothing measurable: features will be NaN anyway
 
-    neck = (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
-    pelvis = (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
-    neck_w = np.minimum(weight[:, _IDX["left_shoulder"]], weight[:, _IDX["right_shoulder"]])
-    pelvis_w = np.minimum(weight[:, _IDX["left_hip"]], weight[:, _IDX["right_hip"]])
-
-    def point(name: str) -> tuple[np.ndarray, np.ndarray]:
-        if name == "neck":
-            return neck, neck_w
-        if name == "pelvis":
-            return pelvis, pelvis_w
-        return xy[:, _IDX[name]], weight[:, _IDX[name]]
-
     lengths = norm.bone_lengths
-    if lengths is None or not np.isfinite(lengths).all():
-        lengths = bone_lengths(xy, scale)
     bones = np.empty((len(coco), len(BONES), 2), np.float32)
     bone_w = np.empty((len(coco), len(BONES)), np.float32)
     for b, (a, z, _part) in enumerate(BONES):
-        pa, wa = point(a)
-        pz, wz = point(z)
-        bones[:, b] = (pz - pa) / lengths[b]
-        bone_w[:, b] = np.minimum(wa, wz)
+        bones[:, b] = (_bone_points(xy, z) - _bone_points(xy, a)) / lengths[b]
+        bone_w[:, b] = np.minimum(_bone_point_weight(weight, a), _bone_point_weight(weight, z))
     missing = ~np.isfinite(bones).all(axis=-1)
     bones[missing] = np.nan
     bone_w[missing] = 0.0
 
     # Centre on the pelvis, or the neck when hips are out of frame (a close-up curl).
-    centre = np.where(np.isfinite(pelvis), pelvis, neck)
+    pelvis = _bone_points(xy, PELVIS)
+    centre = np.where(np.isfinite(pelvis), pelvis, _bone_points(xy, NECK))
     joints = ((xy - centre[:, None, :]) / scale).astype(np.float32)
     return Features(bones, bone_w, joints, float(scale))
 
@@ -230,3 +226,26 @@ def away_from_rest(feats: Features, rest_frames: int = 3) -> np.ndarray:
     rest = np.concatenate([bones[:k], bones[-k:]]).mean(axis=0)
     return np.linalg.norm(bones - rest, axis=-1)
 
+
+# A frame is active when its pose is further from the rest pose (the mean of the first and last frames)
+# than this share of the largest distance in the sequence: relative, so a small curl and a high kick both work.
+ACTIVE_SHARE = 0.25
+ACTIVE_MARGIN = 2  # frames kept on each side of the active span
+
+
+def active_span(feats: Features, rest_frames: int = 3) -> tuple[int, int]:
+    """[start, end) frames where the pose leaves its rest pose; the whole sequence if it never does."""
+    n = len(feats)
+    if n < 2 * rest_frames + 1:
+        return 0, n
+    away = away_from_rest(feats, rest_frames)
+    on = np.flatnonzero(away > ACTIVE_SHARE * away.max())
+    if not on.size:
+        return 0, n
+    return max(0, int(on[0]) - ACTIVE_MARGIN), min(n, int(on[-1]) + 1 + ACTIVE_MARGIN)
+
+
+def active_features(feats: Features) -> Features:
+    """The active span of `feats` (all of it when the span would be a single frame)."""
+    a, z = active_span(feats)
+    return feats.slice(a, z) if z - a >= 2 else feats

@@ -24,13 +24,12 @@ from .features import (
 )
 from .feedback import FeedbackItem, build_feedback, part_directions
 from .feedback_stabilizer import FeedbackStabilizer
-from .recognition import RECOGNIZE_MIN_SCORE
-from .scoring import PreparedReference, distance_to_score
+from .scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
 from .skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 
 # A rep is a match of the whole reference scoring at least this much (the score where a performance is
-# more likely the move than another one, core.recognition), ...
-REP_MIN_SCORE = RECOGNIZE_MIN_SCORE
+# more likely the move than another one), ...
+REP_MIN_SCORE = SAME_MOVE_MIN_SCORE
 # ... lasting between these multiples of the reference duration.
 REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
 # ... and moving the body at least this share of the reference's own motion (both measured as the
@@ -370,13 +369,17 @@ class LiveEngine:
         )  # fmt: skip
 
     def summary(self) -> dict[str, object]:
-        scores = [r.score for r in self.reps]
-        return {
-            "event": "summary",
-            "reference": self.ref.label,
-            "frames": self.frame_index,
-            "reps": self.rep_count,
-            "rep_scores": [round(s, 1) for s in scores],
-            "mean_score": round(float(np.mean(scores)), 1) if scores else None,
-            "best_score": round(float(np.max(scores)), 1) if scores else None,
-        }
+        return rep_summary(self.ref.label, self.frame_index, self.rep_count, [r.score for r in self.reps])
+
+
+def rep_summary(reference: str | None, frames: int, reps: int, scores: list[float]) -> dict[str, object]:
+    """The `summary` event of a session: rep count and rep scores (the latest ones kept)."""
+    return {
+        "event": "summary",
+        "reference": reference,
+        "frames": frames,
+        "reps": reps,
+        "rep_scores": [round(s, 1) for s in scores],
+        "mean_score": round(float(np.mean(scores)), 1) if scores else None,
+        "best_score": round(float(np.max(scores)), 1) if scores else None,
+    }

@@ -5,7 +5,7 @@ person-invariant features of the take's active span (where the body leaves its r
 example of each move, all parts weighted alike (a move's own part weights would make its distances
 incomparable with another move's), with an alignment anchored at both ends (core.align.anchored_distance).
 A move with several examples is as close as its closest example. The best move is named when its
-recognition score is at least RECOGNIZE_MIN_SCORE; the confidence says how far ahead of the next one it is.
+recognition score is at least core.scoring.SAME_MOVE_MIN_SCORE; the confidence says how far ahead of the next one it is.
 """
 
 from __future__ import annotations
@@ -15,37 +15,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from .align import anchored_distance
-from .features import Features, away_from_rest, compute_features, mirror_keypoints, part_costs, total_cost
+from .features import Features, active_features, compute_features, mirror_keypoints, part_costs, total_cost
 from .pose import PoseSequence
-from .scoring import PreparedReference, TakeScore, distance_to_score, resample_indices, score_take
+from .scoring import (
+    SAME_MOVE_MIN_SCORE,
+    PreparedReference,
+    TakeScore,
+    distance_to_score,
+    resample_indices,
+    score_take,
+)
 from .skeleton import PARTS
 
-# A frame is active when its pose is further from the rest pose (the mean of the first and last frames)
-# than this share of the largest distance in the take: relative, so a small curl and a high kick both work.
-ACTIVE_SHARE = 0.25
-ACTIVE_MARGIN = 2  # frames kept on each side of the active span
-# Below this best recognition score nothing in the library fits ("none of these").
-RECOGNIZE_MIN_SCORE = 50.0
 # Softmax temperature in score points for the confidence between candidates.
 RECOGNIZE_TEMPERATURE = 5.0
 _UNIFORM = np.ones(len(PARTS))
-
-
-def active_span(feats: Features, rest_frames: int = 3) -> tuple[int, int]:
-    """[start, end) frames where the pose leaves its rest pose; the whole sequence if it never does."""
-    n = len(feats)
-    if n < 2 * rest_frames + 1:
-        return 0, n
-    away = away_from_rest(feats, rest_frames)
-    on = np.flatnonzero(away > ACTIVE_SHARE * away.max())
-    if not on.size:
-        return 0, n
-    return max(0, int(on[0]) - ACTIVE_MARGIN), min(n, int(on[-1]) + 1 + ACTIVE_MARGIN)
-
-
-def active_features(feats: Features) -> Features:
-    a, z = active_span(feats)
-    return feats.slice(a, z) if z - a >= 2 else feats
 
 
 def recognition_distance(take: Features, prepared: PreparedReference) -> float:
@@ -125,6 +109,6 @@ def recognize(take: PoseSequence, prepared: list[PreparedReference], mirror: boo
         graded = score_take(take, prepared[k], mirror)
         candidates.append(Candidate(ref.move, ref.view, matches[k], graded.score, graded))
     best = candidates[0]
-    if best.match < RECOGNIZE_MIN_SCORE:
-        return Recognition(None, None, float(np.clip(1.0 - best.match / RECOGNIZE_MIN_SCORE, 0, 1)), candidates)
+    if best.match < SAME_MOVE_MIN_SCORE:
+        return Recognition(None, None, float(np.clip(1.0 - best.match / SAME_MOVE_MIN_SCORE, 0, 1)), candidates)
     return Recognition(best.move, best.view, confidence, candidates)

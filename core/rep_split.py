@@ -1,7 +1,7 @@
 """Split one recording of several repetitions ("3 reps in a row") into examples; any thread, no Qt.
 
 Works for any move with no move-specific threshold. The pose is made body-centred (pelvis at the
-origin) and body-size-normalised (divided by the take's median torso length), so the rule below is in
+origin) and body-size-normalised (core.features' joints), so the rule below is in
 body lengths and the same for a child filmed from afar and an adult up close. Two signals per frame,
 each smoothed over 0.2 s (mediapipe jitters from frame to frame):
 - motion: the mean speed of the COCO-17 joints, body lengths per second;
@@ -27,11 +27,12 @@ pause at the top (the shared squat, push-up and curl clips) do have rests and sp
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .skeleton import C, to_coco17
+from .features import compute_features
 
 SMOOTH_S = 0.2
 REST_PERCENTILE = 20
@@ -75,27 +76,20 @@ def _fill_gaps(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def body_pose(keypoints: np.ndarray, skeleton: str) -> np.ndarray:
-    """(T, K, 3) keypoints -> (T, 17, 2) COCO-17 x, y around the pelvis in torso lengths (NaN if unknown)."""
-    xy = to_coco17(np.asarray(keypoints, float), skeleton)[..., :2]
-    pelvis = (xy[:, C["left_hip"]] + xy[:, C["right_hip"]]) / 2
-    neck = (xy[:, C["left_shoulder"]] + xy[:, C["right_shoulder"]]) / 2
-    torso = np.linalg.norm(neck - pelvis, axis=-1)
-    # One scale for the whole take: a per-frame torso length would add its own jitter to every joint.
-    scale = np.nanmedian(torso) if np.isfinite(torso).any() else np.nan
-    return (xy - pelvis[:, None]) / scale
-
-
 def activity(keypoints: np.ndarray, skeleton: str, fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """(T,) motion (torso lengths / s) and (T,) pose change from the guard pose (torso lengths), smoothed."""
+    """(T,) motion (body sizes / s) and (T,) pose change from the guard pose (body sizes), smoothed."""
     width = max(1, round(SMOOTH_S * fps))
-    pose = _smooth(_fill_gaps(body_pose(keypoints, skeleton)), max(1, width // 2))
+    # The comparison features' joints: around the pelvis, in body sizes, one scale for the whole take (a
+    # per-frame size would add its own jitter to every joint).
+    pose = _smooth(_fill_gaps(compute_features(keypoints, skeleton).joints.astype(float)), max(1, width // 2))
     step = np.linalg.norm(np.diff(pose, axis=0), axis=-1) * fps
     with np.errstate(all="ignore"):
         speed = np.nanmean(np.concatenate([step[:1], step]), axis=1)
         speed = np.nan_to_num(speed, nan=0.0)
         calm = speed <= np.percentile(speed, 100 * CALM_FRACTION)
-        guard = np.nanmedian(pose[calm], axis=0)
+        with warnings.catch_warnings():  # a joint never seen (head out of frame) stays NaN and is skipped
+            warnings.simplefilter("ignore", RuntimeWarning)
+            guard = np.nanmedian(pose[calm], axis=0)
         change = np.nan_to_num(np.nanmean(np.linalg.norm(pose - guard, axis=-1), axis=1), nan=0.0)
     return _smooth(speed, width), _smooth(change, width)
 

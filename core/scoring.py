@@ -19,6 +19,7 @@ from .align import Segment, best_segment, per_reference_frame, warp_path
 from .features import (
     Features,
     Normalisation,
+    active_features,
     compute_features,
     estimate_normalisation,
     mirror_keypoints,
@@ -32,6 +33,9 @@ from .skeleton import PARTS
 
 D50 = 0.35
 SHAPE = 4.4
+# On that scale, the score from which a performance is more likely this move than another: recognition names
+# a move from here, and a live match counts as a rep from here.
+SAME_MOVE_MIN_SCORE = 50.0
 
 
 def distance_to_score(d: float | np.ndarray) -> float | np.ndarray:
@@ -60,11 +64,10 @@ class PreparedReference:
 
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
-        from .recognition import active_features
-
         feats = compute_features(ref.keypoints, ref.skeleton)
         weights = np.array([ref.weights.get(p, 1.0) for p in PARTS], dtype=float)
-        examples = tuple(active_features(compute_features(e, ref.skeleton)) for e in ref.examples)
+        others = (compute_features(e, ref.skeleton) for e in ref.extra_examples)
+        examples = tuple(active_features(f) for f in (feats, *others))
         return cls(ref, feats, weights, examples)
 
     def __len__(self) -> int:
