@@ -61,6 +61,7 @@ class MainWindow(QMainWindow):
         self.latest: ViewFrame | None = None
         self._painted: ViewFrame | None = None
         self._countdown_left = 0
+        self._recording = False  # Record is on (the worker holds the recorder until its take comes back)
         self.rep_scores: list[float] = []
         self.slot: LatestSlot = LatestSlot()
         self._capture: CaptureWorker | None = None
@@ -244,12 +245,12 @@ class MainWindow(QMainWindow):
         self.source_opened.emit()
 
     def _source_finished(self) -> None:
-        if self.worker is not None and self.video.recording is not None:
-            self.worker.stop_recording()
+        self.stop_record()
         n = len(self.rep_scores)
         if n:
-            mean = sum(self.rep_scores) / n
-            self.video.message = f"Video finished: {n} reps, average {mean:.0f}, best {max(self.rep_scores):.0f}"
+            mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
+            reps = f"{n} rep{'s' * (n != 1)}"
+            self.video.message = f"Video finished: {reps}, average {mean:.0f}, best {best:.0f}"
         else:
             self.video.message = "Video finished: no complete rep of this move was found"
         self.video.update()
@@ -316,7 +317,8 @@ class MainWindow(QMainWindow):
         self._painted = view
         self.painted_frames += 1
         self.video.set_image(view.image, view.mirrored)
-        self.video.recording = view.recording
+        # The REC mark follows the window's own state: a frame painted late must not bring it back or drop it.
+        self.video.recording = (view.recording or 0.0) if self._recording else None
         if view.update is not None:
             self.plot.add(view.t, view.update.score)
 
@@ -396,7 +398,7 @@ class MainWindow(QMainWindow):
 
     # -- record ---------------------------------------------------------------------------------------
     def toggle_record(self) -> None:
-        if self.video.recording is not None or self._countdown_left:
+        if self._recording or self._countdown_left:
             self.stop_record()
             return
         if self._capture is None:
@@ -421,6 +423,7 @@ class MainWindow(QMainWindow):
             self._begin_recording()
 
     def _begin_recording(self) -> None:
+        self._recording = True
         self.video.recording = 0.0
         self.worker.start_recording(describe(self.source_spec), self.source_fps)
         self._record_timer.start(self.record_seconds.value() * 1000)
@@ -433,11 +436,13 @@ class MainWindow(QMainWindow):
             self.act_record.setText("● Record")
             return
         self._record_timer.stop()
-        if self.worker is not None and self.video.recording is not None:
+        if self.worker is not None and self._recording:
             self.worker.stop_recording()
 
     def _take_recorded(self, take) -> None:  # noqa: ANN001 - core.recording.RecordedTake | None
+        self._recording = False
         self.video.recording = None
+        self.video.update()  # the REC mark goes before the dialog opens
         self.act_record.setText("● Record")
         if take is None:
             self._show_problem("Nothing was recorded: the source gave no frames while recording.")

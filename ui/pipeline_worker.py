@@ -56,7 +56,13 @@ class PipelineWorker(QObject):
         self._commands.put(lambda p: p.start_recording(source, fps))
 
     def stop_recording(self) -> None:
-        self._commands.put(lambda p: self.take_recorded.emit(p.stop_recording()))
+        """Finish the recording and emit its take (None if it holds no frames); a second stop emits nothing."""
+
+        def stop(pipeline: LivePipeline) -> None:
+            if pipeline.recorder is not None:
+                self.take_recorded.emit(pipeline.stop_recording())
+
+        self._commands.put(stop)
 
     # -- the loop (pipeline thread) ----------------------------------------------------------------
     def run(self) -> None:

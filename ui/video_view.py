@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 
@@ -91,11 +91,21 @@ class VideoView(QWidget):
     def _banner(self, p: QPainter, lines: list[str], rect: QRect, colour: QColor) -> None:
         p.fillRect(rect, QColor(0, 0, 0, 170))
         font = QFont(self.font())
-        font.setPixelSize(max(18, min(rect.height() // max(1, len(lines)) - 16, rect.width() // 22)))
         font.setBold(True)
+        inner = rect.adjusted(16, 4, -16, -4)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        text = "\n".join(lines)
+        # As large as the banner allows, then smaller until the wrapped text fits: a portrait video is narrow.
+        px = max(18, min(rect.height() // max(1, len(lines)) - 16, rect.width() // 22))
+        while True:
+            font.setPixelSize(px)
+            box = QFontMetrics(font).boundingRect(inner, int(flags), text)
+            if px <= 12 or (box.height() <= inner.height() and box.width() <= inner.width()):
+                break
+            px -= 2
         p.setFont(font)
         p.setPen(QPen(colour))
-        p.drawText(QRectF(rect).adjusted(16, 4, -16, -4), Qt.AlignmentFlag.AlignCenter, "\n".join(lines))
+        p.drawText(QRectF(inner), flags, text)
 
     def _text_box(self, p: QPainter, text: str, rect: QRect, px: int, colour: QColor) -> None:
         font = QFont(self.font())
