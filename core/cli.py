@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import PoseCoachError, SourceError
+from .errors import PoseCoachError, SourceError, describe_os_error
+from .labels import format_label
+from .live_cli import add_stream_command
+from .paths import default_library_dir
 from .pose import PoseEstimator, PoseSequence, extract_sequence
 from .recognition import recognize
 from .recording import store_move, take_examples
@@ -19,7 +22,6 @@ from .sources import DEFAULT_FPS, SIZE_HELP, is_keypoint_file, parse_frame_size,
 
 # The commands that read a SOURCE and so take --size.
 SOURCE_COMMANDS = ("score", "recognize", "record", "stream", "render")
-DEFAULT_LIBRARY = Path(__file__).resolve().parent.parent / "references"
 
 
 class TakeLoader:
@@ -36,6 +38,8 @@ class TakeLoader:
             if (note := kf.warning()) is not None:
                 warn(note)
             return PoseSequence(kf.keypoints, kf.skeleton, self.fps, kf.frame_size, source)
+        if Path(source).is_dir():
+            raise SourceError(f"{source}: is a folder; give a video file or a .npy keypoint file")
         if not Path(source).is_file():
             raise SourceError(f"{source}: no such file")
         if self.frame_size is not None:
@@ -109,10 +113,10 @@ def cmd_recognize(args: argparse.Namespace) -> int:
             if args.json:
                 _emit({"source": source, **rec.as_dict()})
             else:
-                what = "none of these" if rec.move is None else f"{rec.move} - {rec.view}"
+                what = "none of these" if rec.move is None else format_label(rec.move, rec.view or "")
                 print(f"{source}: {what} (confidence {rec.confidence:.0%})")
                 for c in rec.candidates:
-                    print(f"  match {c.match:5.1f}  score {c.score:5.1f}  {c.move} - {c.view}")
+                    print(f"  match {c.match:5.1f}  score {c.score:5.1f}  {format_label(c.move, c.view)}")
     finally:
         loader.close()
     return 0
@@ -179,7 +183,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in rows:
             n = r["examples"]
             print(
-                f"{r['move']} - {r['view']}: {n} example{'s' * (n != 1)} "
+                f"{format_label(r['move'], r['view'])}: {n} example{'s' * (n != 1)} "
                 f"({'+'.join(map(str, r['example_frames']))} frames at {r['fps']:g} fps) ({r['source']})"
             )
         if not rows:
@@ -192,7 +196,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--library", default=str(DEFAULT_LIBRARY), help="reference folder (default: %(default)s)")
+        # Resolved when the command runs (main), so POSECOACH_DATA_DIR set by a caller is honoured.
+        p.add_argument("--library", help=f"reference folder (default: {default_library_dir()})")
         p.add_argument("--fps", type=float, default=DEFAULT_FPS, help="frame rate of .npy keypoint files")
         if p.prog.split()[-1] in SOURCE_COMMANDS:
             # Checked in main(), not by argparse, so a bad value reads like every other `error: ...`.
@@ -236,12 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_list)
 
-    try:
-        from .live_cli import add_stream_command
-    except ImportError:  # the live engine is optional for the offline commands
-        pass
-    else:
-        add_stream_command(sub, common)
+    add_stream_command(sub, common)
     from .history_cli import add_history_commands
 
     add_history_commands(sub, common)
@@ -249,13 +249,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every failure a user can meet ends as one `error: ...` line and exit code 2."""
     args = build_parser().parse_args(argv)
     try:
+        if hasattr(args, "library") and args.library is None:
+            args.library = str(default_library_dir())
         if getattr(args, "size", None) is not None:
             args.size = parse_frame_size(args.size)
         return int(args.func(args))
     except PoseCoachError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except OSError as exc:  # a folder for a file, a full disk, no permission: the user's to fix, not a bug
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
         return 130
+    return 2

@@ -8,9 +8,7 @@ crash, a kill or a power loss loses at most the rep in progress. The schema vers
 from __future__ import annotations
 
 import dataclasses
-import os
 import sqlite3
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PoseCoachError
+from .labels import move_of
 from .live import Rep
+from .paths import default_history_path
 from .skeleton import PARTS
 
 BUSY_TIMEOUT_S = 10.0  # another process writing: wait this long before giving up
@@ -78,19 +78,6 @@ MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def default_history_path() -> Path:
-    """POSECOACH_HISTORY, else the platform's user data folder."""
-    if env := os.environ.get("POSECOACH_HISTORY"):
-        return Path(env).expanduser()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or os.environ.get("APPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "posecoach" / "history.sqlite3"
-
-
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -98,13 +85,6 @@ def _now() -> str:
 def local_time(stamp: str) -> str:
     """A stored UTC timestamp as the user's wall-clock time, 'YYYY-MM-DD HH:MM'."""
     return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
-def move_of(label: str | None) -> str | None:
-    """'squat - front' -> 'squat'."""
-    if not label:
-        return None
-    return label.rpartition(" - ")[0] or label
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Callable
 
 from .errors import PoseCoachError
-from .history import HistoryStore, default_history_path, local_time
+from .history import HistoryStore, local_time
+from .paths import default_history_path
 
 
 def _store(args: argparse.Namespace) -> HistoryStore:

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from .features import MIN_CONFIDENCE
+from .score_colours import score_bgr
 from .skeleton import COCO17_EDGES, COCO17_NAMES
 
 GREEN = (40, 255, 40)  # BGR
@@ -149,7 +150,7 @@ def draw_hud(img: np.ndarray, score: float | None, reps: int, messages: list[str
     shade = img[:band, :].astype(np.float32) * 0.45
     img[:band, :] = shade.astype(np.uint8)
     text = "--" if score is None else f"{score:.0f}"
-    colour = score_colour(score)
+    colour = score_bgr(score)
     cv2.putText(img, text, (pad, int(80 * unit)), font, 2.6 * unit, colour, max(2, int(5 * unit)), cv2.LINE_AA)
     cv2.putText(img, f"reps {reps}", (pad + int(170 * unit), int(75 * unit)), font, 1.3 * unit,
                 (255, 255, 255), max(1, int(3 * unit)), cv2.LINE_AA)  # fmt: skip
@@ -159,13 +160,3 @@ def draw_hud(img: np.ndarray, score: float | None, reps: int, messages: list[str
     for k, msg in enumerate(messages):
         y = int(170 * unit) + int(44 * unit) * k
         cv2.putText(img, msg, (pad, y), font, 1.1 * unit, (80, 220, 255), max(1, int(3 * unit)), cv2.LINE_AA)
-
-
-def score_colour(score: float | None) -> tuple[int, int, int]:
-    """BGR from red (<= 40) through yellow to green (>= 90); grey for no score."""
-    if score is None or not np.isfinite(score):
-        return (160, 160, 160)
-    f = float(np.clip((score - 40.0) / 50.0, 0.0, 1.0))
-    if f < 0.5:
-        return (0, int(255 * 2 * f), 255)
-    return (0, 255, int(255 * (2 - 2 * f)))

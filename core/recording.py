@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from .errors import LibraryError
+from .labels import format_label
 from .pose import PoseSequence
 from .references import Library, Reference, add_example, example_from_sequence, make_reference
 from .rep_split import split_reps
@@ -133,7 +134,7 @@ def store_move(
             if damaged:
                 raise damaged[0]
             known = ", ".join(sorted(r.label for r in library.references())) or "none"
-            raise LibraryError(f"no move '{move} - {view}' in {library.folder} to add to (known: {known})")
+            raise LibraryError(f"no move '{format_label(move, view)}' in {library.folder} to add to (known: {known})")
         ref, rest = found[0], clips
     else:
         ref = make_reference(clips[0], move, view, source=source or clips[0].source)

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import LibraryError
+from .errors import LibraryError, describe_os_error
+from .labels import format_label
 from .pose import PoseSequence
 from .skeleton import COCO17, PARTS, SKELETON_SIZES, to_coco17
 
@@ -65,7 +66,7 @@ class Reference:
     @property
     def label(self) -> str:
         """The seed's 'move - view' label."""
-        return f"{self.move} - {self.view}"
+        return format_label(self.move, self.view)
 
     @property
     def key(self) -> str:
@@ -206,15 +207,25 @@ class Library:
     def path_for(self, move: str, view: str) -> Path:
         return self.folder / f"{slug(move)}--{slug(view)}{SUFFIX}"
 
+    def _check_folder(self) -> None:
+        """A library path that is a file is a mistake to say, not an empty library to show."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise LibraryError(f"{self.folder}: is a file, not a folder; give --library a folder of references")
+
     def load(self) -> list[Reference]:
+        """Every readable reference; a missing folder is an empty library (nothing recorded yet)."""
         self.errors = []
         refs: list[Reference] = []
-        if self.folder.is_dir():
-            for path in sorted(self.folder.glob(f"*{SUFFIX}")):
-                try:
-                    refs.append(self._read(path))
-                except LibraryError as exc:
-                    self.errors.append(exc)
+        self._check_folder()
+        try:
+            paths = sorted(self.folder.glob(f"*{SUFFIX}")) if self.folder.is_dir() else []
+        except OSError as exc:
+            raise LibraryError(f"{self.folder}: the library cannot be read ({describe_os_error(exc, False)})") from None
+        for path in paths:
+            try:
+                refs.append(self._read(path))
+            except LibraryError as exc:
+                self.errors.append(exc)
         self._refs = refs
         return list(refs)
 
@@ -226,7 +237,9 @@ class Library:
 
             data = json.loads(path.read_text(encoding="utf-8"))
             return reference_from_json(data, path)
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            raise LibraryError(f"{path}: cannot be read ({describe_os_error(exc, False)})") from None
+        except UnicodeDecodeError as exc:
             raise LibraryError(f"{path}: cannot be read ({exc})") from None
         except json.JSONDecodeError as exc:
             raise LibraryError(f"{path}: not valid JSON (truncated or damaged?): {exc}") from None
@@ -256,8 +269,12 @@ class Library:
             raise LibraryError(f"{path}: a reference '{ref.label}' already exists; choose another name or overwrite")
         from .reference_format import format_reference
 
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, format_reference(ref))
+        self._check_folder()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, format_reference(ref))
+        except OSError as exc:  # a full disk, a read-only folder: nothing was replaced (write_atomic)
+            raise LibraryError(f"{path}: the reference was not saved ({describe_os_error(exc, False)})") from None
         self._refs = None
         return path
 

@@ -46,6 +46,8 @@ def render_video(source: str, reference: Reference, out: str | Path, mirror_pers
     Written under a temporary name and renamed when complete: a crash or a cancel leaves no half video at `out`.
     """
     out = Path(out)
+    if out.is_dir():  # said before a minute of rendering, not at the final rename
+        raise PoseCoachError(f"{out}: is a folder; give the video a file name, e.g. {out / 'take.mp4'}")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

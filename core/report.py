@@ -17,7 +17,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .history import HistoryStore, RepRecord, move_of
+from .history import HistoryStore, RepRecord
+from .labels import move_of
 from .references import slug, write_atomic
 from .skeleton import PARTS, part_label
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import LibraryError
+from .errors import LibraryError, describe_os_error
+from .labels import parse_label
 from .pose import PoseSequence
 from .references import Reference, make_reference
 from .skeleton import COCO17
@@ -45,7 +46,7 @@ def read_lookup(path: str | Path) -> dict[str, np.ndarray]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise LibraryError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise LibraryError(f"{path}: cannot be read ({describe_os_error(exc, False)})") from None
     if len(raw) > MAX_PICKLE_BYTES:
         raise LibraryError(f"{path}: larger than {MAX_PICKLE_BYTES // 2**20} MB; not a lookup file")
     try:
@@ -70,10 +71,8 @@ def read_lookup(path: str | Path) -> dict[str, np.ndarray]:
 
 def split_label(label: str) -> tuple[str, str]:
     """'punch - side' -> ('punch', 'side'); a label without a view gets view 'unknown'."""
-    move, sep, view = label.rpartition(" - ")
-    if not sep:
-        return label.strip(), "unknown"
-    return move.strip(), view.strip()
+    move, view = parse_label(label)
+    return move, view or "unknown"
 
 
 def import_lookup(path: str | Path) -> list[Reference]:

@@ -35,6 +35,8 @@ class VideoSource:
         self.is_camera = isinstance(spec, int)
         if not self.is_camera:
             path = Path(str(spec))
+            if path.is_dir():
+                raise SourceError(f"{path}: is a folder, not a video file")
             if not path.is_file():
                 raise SourceError(f"{path}: no such video file")
         self._cap = cv2.VideoCapture(spec)
@@ -90,6 +92,8 @@ def load_keypoint_array(path: str | Path) -> tuple[np.ndarray, str]:
     A missing COCO confidence becomes 1 where x, y are finite. NaN marks a missing joint.
     """
     path = Path(path)
+    if path.is_dir():
+        raise SourceError(f"{path}: is a folder, not a keypoint file")
     if not path.is_file():
         raise SourceError(f"{path}: no such keypoint file")
     try:

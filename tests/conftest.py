@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 # Qt tests run offscreen unless a display test asks for xcb itself.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A command run without --library or --history writes to the user data folder: never the tester's own.
+os.environ["POSECOACH_DATA_DIR"] = tempfile.mkdtemp(prefix="posecoach-test-data-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

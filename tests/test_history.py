@@ -196,6 +196,7 @@ def test_default_path_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("POSECOACH_HISTORY", str(tmp_path / "mine.sqlite3"))
     assert default_history_path() == tmp_path / "mine.sqlite3"
     monkeypatch.delenv("POSECOACH_HISTORY")
+    monkeypatch.delenv("POSECOACH_DATA_DIR", raising=False)  # conftest keeps tests out of the real one
     if sys.platform.startswith("linux"):
         monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
         assert default_history_path() == tmp_path / "data" / "posecoach" / "history.sqlite3"

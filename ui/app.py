@@ -24,7 +24,7 @@ def _undo_cv2_qt_paths() -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    from core.cli import DEFAULT_LIBRARY
+    from core.paths import default_library_dir
 
     p = argparse.ArgumentParser(
         prog="main.py", description="PoseCoach desktop app (subcommands: see --help of main.py score)"
@@ -33,7 +33,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--source", help="camera number (0, 1, ...) or a video file; default: the last one used, else camera 0"
     )
     p.add_argument("--reference", metavar="NAME", help="preselect a reference ('move - view' or move)")
-    p.add_argument("--library", default=str(DEFAULT_LIBRARY), help="reference folder (default: %(default)s)")
+    p.add_argument("--library", default=str(default_library_dir()), help="reference folder (default: %(default)s)")
     p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
     return p.parse_args(argv)
 
@@ -59,10 +59,9 @@ def _install_exception_hook(log_path: Path) -> None:
 
 
 def _open_history(path: str | None):  # noqa: ANN202
-    try:
-        from core.history import HistoryStore, default_history_path
-    except ImportError:
-        return None
+    from core.history import HistoryStore  # a missing module is a broken install: let it be seen
+    from core.paths import default_history_path
+
     try:
         return HistoryStore(path or default_history_path())
     except Exception as exc:  # noqa: BLE001 - practice works without history
@@ -71,6 +70,7 @@ def _open_history(path: str | None):  # noqa: ANN202
 
 
 def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_window.MainWindow
+    from core.labels import label_matches
     from core.references import Library
 
     from .main_window import MainWindow, initial_source
@@ -79,9 +79,8 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
     settings = AppSettings()
     window = MainWindow(Library(args.library), settings, _open_history(args.history))
     if args.reference:
-        match = [i for i in range(window.reference_box.count())
-                 if args.reference.lower() in (window.reference_box.itemText(i).lower(),
-                                               window.reference_box.itemText(i).split(" - ")[0].lower())]  # fmt: skip
+        box = window.reference_box
+        match = [i for i in range(box.count()) if label_matches(box.itemText(i), args.reference)]
         if match:
             window.reference_box.setCurrentIndex(match[0])
         else:
@@ -102,7 +101,9 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName("PoseCoach")
     from PySide6.QtGui import QIcon
 
-    app.setWindowIcon(QIcon(str(Path(__file__).resolve().parent.parent / "assets" / "icon.svg")))
+    from core.paths import asset_path
+
+    app.setWindowIcon(QIcon(str(asset_path("icon.svg"))))
     _install_exception_hook(log_path)
     window = build_window(args)
     window.show()

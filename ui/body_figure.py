@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
+from core.score_colours import score_rgb
 from core.skeleton import part_label
 
 # The figure faces the viewer like a mirror image of the person: their left arm is drawn on the left
@@ -20,10 +21,8 @@ _SEGMENTS = {
 
 
 def score_qcolor(score: float | None) -> QColor:
-    if score is None:
-        return QColor(110, 110, 110)
-    f = max(0.0, min(1.0, (score - 40.0) / 50.0))
-    return QColor(int(255 * min(1.0, 2 - 2 * f)), int(255 * min(1.0, 2 * f)), 40)
+    """core.score_colours' ramp as a QColor (the overlay burns the same colours into exported video)."""
+    return QColor(*score_rgb(score))
 
 
 class BodyFigure(QWidget):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import LibraryError
 from core.live_pipeline import ViewFrame
 from core.mailbox import LatestSlot
 from core.references import Library, Reference
@@ -268,7 +269,11 @@ class MainWindow(QMainWindow):
 
     # -- references ---------------------------------------------------------------------------------
     def reload_library(self, select: str = "") -> None:
-        self.references = self.library.load()
+        try:
+            self.references = self.library.load()
+        except LibraryError as exc:  # e.g. --library names a file: say so and run without references
+            self.references = []
+            self._show_problem(str(exc))
         problems = [str(e) for e in self.library.errors]
         self.reference_box.blockSignals(True)
         self.reference_box.clear()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import LibraryError
+from core.labels import format_label
 from core.overlay import draw_pose
 from core.recording import RecordedTake, store_move, take_examples
 from core.references import Library, Reference
@@ -132,7 +133,7 @@ class RecordDialog(QDialog):
             overwrite = False
             if not adding and move.strip() and self.library.path_for(move, view).exists():
                 answer = QMessageBox.question(
-                    self, "Replace reference?", f"A reference '{move} - {view}' already exists. Replace it?"
+                    self, "Replace reference?", f"A reference '{format_label(move, view)}' already exists. Replace it?"
                 )
                 if answer != QMessageBox.StandardButton.Yes:
                     return
