@@ -192,7 +192,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="main.py", description="PoseCoach: score moves against references.")
+    parser = argparse.ArgumentParser(description="PoseCoach: score moves against references.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
