@@ -171,7 +171,7 @@ def cmd_import_lookup(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     lib = _load_library(args.library)
     refs: list[Reference] = lib.load()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"move": r.move, "view": r.view, "frames": int(r.keypoints.shape[0]), "examples": len(r.examples),
          "example_frames": [len(e) for e in r.examples], "fps": r.fps,
          "skeleton": r.skeleton, "weights": r.weights, "source": r.source, "created": r.created}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .skeleton import COCO17_NAMES, PARTS, part_label
 
@@ -29,27 +31,27 @@ class FeedbackItem:
         return {"part": self.part, "message": self.message, "severity": round(self.severity, 3)}
 
 
-def _dist(j: np.ndarray, a: str, b: str) -> np.ndarray:
-    return np.linalg.norm(j[:, _I[a]] - j[:, _I[b]], axis=-1)
+def _dist(j: NDArray[Any], a: str, b: str) -> NDArray[Any]:
+    return np.asarray(np.linalg.norm(j[:, _I[a]] - j[:, _I[b]], axis=-1))
 
 
-def _up(j: np.ndarray, low: str, high: str) -> np.ndarray:
+def _up(j: NDArray[Any], low: str, high: str) -> NDArray[Any]:
     """How far `high` is above `low` (image y points down)."""
-    return j[:, _I[low], 1] - j[:, _I[high], 1]
+    return np.asarray(j[:, _I[low], 1] - j[:, _I[high], 1])
 
 
-def _mid(j: np.ndarray, a: str, b: str) -> np.ndarray:
-    return (j[:, _I[a]] + j[:, _I[b]]) / 2
+def _mid(j: NDArray[Any], a: str, b: str) -> NDArray[Any]:
+    return np.asarray((j[:, _I[a]] + j[:, _I[b]]) / 2)
 
 
-def _descriptors(j: np.ndarray) -> dict[str, list[tuple[np.ndarray, str, str]]]:
+def _descriptors(j: NDArray[Any]) -> dict[str, list[tuple[NDArray[Any], str, str]]]:
     """Per part: (value per frame, advice when the take is below the reference, advice when above)."""
     neck = _mid(j, "left_shoulder", "right_shoulder")
     pelvis = _mid(j, "left_hip", "right_hip")
     ankles = _mid(j, "left_ankle", "right_ankle")
     trunk = neck - pelvis
     lean = np.abs(np.arctan2(trunk[:, 0], -trunk[:, 1]))  # radians from upright; ~torso lengths scale
-    out: dict[str, list[tuple[np.ndarray, str, str]]] = {
+    out: dict[str, list[tuple[NDArray[Any], str, str]]] = {
         "head": [(neck[:, 1] - j[:, _I["nose"], 1], "keep your head up", "lower your chin")],
         "torso": [
             (lean, "lean forward more", "keep your back more upright"),
@@ -72,7 +74,7 @@ def _descriptors(j: np.ndarray) -> dict[str, list[tuple[np.ndarray, str, str]]]:
     return out
 
 
-def part_directions(take_joints: np.ndarray, ref_joints: np.ndarray, part_cost: np.ndarray) -> dict[str, str]:
+def part_directions(take_joints: NDArray[Any], ref_joints: NDArray[Any], part_cost: NDArray[Any]) -> dict[str, str]:
     """Advice per part from aligned frame pairs.
 
     take_joints, ref_joints: (L, 17, 2) pelvis-centred joints in torso lengths, row k of one matched

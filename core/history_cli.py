@@ -70,7 +70,9 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_history_commands(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_history_commands(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Callable[[argparse.ArgumentParser], None]
+) -> None:
     def history_flag(p: argparse.ArgumentParser) -> None:
         p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")
 

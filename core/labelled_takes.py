@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .pose import PoseSequence
 from .sources import load_keypoint_array
@@ -27,7 +29,7 @@ class LabelledSegment:
         return self.end - self.start
 
 
-def labelled_segments(labels: np.ndarray, min_frames: int = 6) -> list[LabelledSegment]:
+def labelled_segments(labels: NDArray[Any], min_frames: int = 6) -> list[LabelledSegment]:
     """Runs of one non-zero label, at least `min_frames` long (shorter runs are labelling slips)."""
     labels = np.asarray(labels).astype(np.int64)
     change = np.flatnonzero(np.diff(labels)) + 1
@@ -39,7 +41,7 @@ def labelled_segments(labels: np.ndarray, min_frames: int = 6) -> list[LabelledS
     return out
 
 
-def load_labelled_take(path: str | Path, fps: float = 30.0) -> tuple[PoseSequence, np.ndarray]:
+def load_labelled_take(path: str | Path, fps: float = 30.0) -> tuple[PoseSequence, NDArray[Any]]:
     """A take `<name>.npy` with its `<name>.labels.npy` -> (sequence, (T,) int labels)."""
     path = Path(path)
     keypoints, skeleton = load_keypoint_array(path)

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .auto_detect import AutoDetectEngine, rep_label
 from .errors import PoseCoachError
@@ -18,7 +20,7 @@ from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints,
 
 def iter_keypoints(
     source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None
-) -> Iterator[tuple[np.ndarray | None, float, str]]:
+) -> Iterator[tuple[NDArray[Any] | None, float, str]]:
     """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
 
     frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
@@ -93,7 +95,9 @@ def cmd_stream(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_stream_command(sub: argparse._SubParsersAction, common: Callable[[argparse.ArgumentParser], None]) -> None:
+def add_stream_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Callable[[argparse.ArgumentParser], None]
+) -> None:
     p = sub.add_parser("stream", help="play a source through the live engine (JSON lines)")
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("--reference", metavar="NAME", help="omit to auto-detect the move")

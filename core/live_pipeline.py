@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .auto_detect import AutoDetectEngine
 from .live import LiveEngine, LiveUpdate
@@ -34,7 +36,7 @@ class ViewFrame:
 
     index: int
     t: float
-    image: np.ndarray
+    image: NDArray[np.uint8]
     update: LiveUpdate | None
     detected: bool
     pose_ms: float
@@ -58,7 +60,7 @@ class LivePipeline:
         self.mirror_display = mirror_display
         self.trails = Trails()
         self.recorder: TakeRecorder | None = None
-        self._ref_coco: dict[str, np.ndarray] = {}
+        self._ref_coco: dict[str, NDArray[Any]] = {}
 
     def set_engine(self, engine: Engine | None) -> None:
         self.engine = engine
@@ -99,7 +101,9 @@ class LivePipeline:
             (t1 - t0) * 1000.0, (time.perf_counter() - t1) * 1000.0, recording, self.mirror_display,
         )  # fmt: skip
 
-    def _ghost(self, update: LiveUpdate | None, coco: np.ndarray | None, size: tuple[int, int]) -> np.ndarray | None:
+    def _ghost(
+        self, update: LiveUpdate | None, coco: NDArray[Any] | None, size: tuple[int, int]
+    ) -> NDArray[Any] | None:
         if update is None or update.ref_frame is None or self.engine is None:
             return None
         engine = self.engine.current if isinstance(self.engine, AutoDetectEngine) else self.engine

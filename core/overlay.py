@@ -7,9 +7,11 @@ are COCO-17 (17, 3) x, y pixels, confidence; NaN joints are skipped, never drawn
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .features import MIN_CONFIDENCE
 from .score_colours import score_bgr
@@ -29,16 +31,16 @@ _L_HIP, _R_HIP = COCO17_NAMES.index("left_hip"), COCO17_NAMES.index("right_hip")
 _L_SH, _R_SH = COCO17_NAMES.index("left_shoulder"), COCO17_NAMES.index("right_shoulder")
 
 
-def _visible(kp: np.ndarray) -> np.ndarray:
+def _visible(kp: NDArray[Any]) -> NDArray[Any]:
     conf = np.nan_to_num(kp[:, 2], nan=0.0) if kp.shape[1] > 2 else np.ones(len(kp))
-    return np.isfinite(kp[:, :2]).all(axis=1) & (conf >= MIN_CONFIDENCE)
+    return np.asarray(np.isfinite(kp[:, :2]).all(axis=1) & (conf >= MIN_CONFIDENCE))
 
 
-def _thickness(img: np.ndarray) -> int:
+def _thickness(img: NDArray[np.uint8]) -> int:
     return max(2, int(round(min(img.shape[:2]) / 180)))
 
 
-def draw_pose(img: np.ndarray, kp: np.ndarray, color: tuple[int, int, int] = POSE_COLOR,
+def draw_pose(img: NDArray[np.uint8], kp: NDArray[Any], color: tuple[int, int, int] = POSE_COLOR,
               thickness: int | None = None) -> None:  # fmt: skip
     """Skeleton lines and joint dots of one COCO-17 pose, in place."""
     t = thickness or _thickness(img)
@@ -55,9 +57,9 @@ class Trails:
     """The last `length` positions of the trail joints; older segments fade and thin out."""
 
     def __init__(self, length: int = TRAIL_LENGTH) -> None:
-        self.points: deque[np.ndarray] = deque(maxlen=length)
+        self.points: deque[NDArray[Any]] = deque(maxlen=length)
 
-    def push(self, kp: np.ndarray | None) -> None:
+    def push(self, kp: NDArray[Any] | None) -> None:
         row = np.full((len(TRAIL_JOINTS), 2), np.nan, np.float32)
         if kp is not None:
             sel = kp[list(TRAIL_JOINTS)]
@@ -67,7 +69,7 @@ class Trails:
     def clear(self) -> None:
         self.points.clear()
 
-    def draw(self, img: np.ndarray) -> None:
+    def draw(self, img: NDArray[np.uint8]) -> None:
         n = len(self.points)
         if n < 2:
             return
@@ -88,7 +90,7 @@ class Trails:
             cv2.circle(img, tuple(last[j].astype(int)), base + 2, GREEN, -1, cv2.LINE_AA)
 
 
-def _anchor(kp: np.ndarray) -> tuple[np.ndarray, float] | None:
+def _anchor(kp: NDArray[Any]) -> tuple[NDArray[Any], float] | None:
     """(hip centre, shoulder-to-hip length) of a pose, or None when the trunk is not visible."""
     ok = _visible(kp)
     if not ok[[_L_HIP, _R_HIP, _L_SH, _R_SH]].all():
@@ -99,7 +101,9 @@ def _anchor(kp: np.ndarray) -> tuple[np.ndarray, float] | None:
     return (hip, size) if size > 1e-3 else None
 
 
-def ghost_keypoints(ref_kp: np.ndarray, take_kp: np.ndarray | None, frame_size: tuple[int, int]) -> np.ndarray | None:
+def ghost_keypoints(
+    ref_kp: NDArray[Any], take_kp: NDArray[Any] | None, frame_size: tuple[int, int]
+) -> NDArray[Any] | None:
     """The reference pose moved and scaled onto the person (hips on hips, same trunk length).
 
     With nobody to stand on, the ghost stands at the side of the frame so the student can still follow.
@@ -119,7 +123,7 @@ def ghost_keypoints(ref_kp: np.ndarray, take_kp: np.ndarray | None, frame_size: 
     return out
 
 
-def draw_ghost(img: np.ndarray, ghost: np.ndarray) -> None:
+def draw_ghost(img: NDArray[np.uint8], ghost: NDArray[Any]) -> None:
     """Semi-transparent reference skeleton; the blend touches only the ghost's bounding box."""
     ok = _visible(ghost)
     if not ok.any():
@@ -140,7 +144,7 @@ def draw_ghost(img: np.ndarray, ghost: np.ndarray) -> None:
     cv2.addWeighted(layer, 0.55, roi, 0.45, 0, dst=roi)
 
 
-def draw_hud(img: np.ndarray, score: float | None, reps: int, messages: list[str], reference: str = "") -> None:
+def draw_hud(img: NDArray[np.uint8], score: float | None, reps: int, messages: list[str], reference: str = "") -> None:
     """Score, rep count and advice burned into the frame (for exported videos)."""
     h, w = img.shape[:2]
     unit = max(0.5, min(w, h) / 720)

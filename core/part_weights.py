@@ -8,7 +8,10 @@ Weights are written into the reference file, where a coach can edit them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 from .features import compute_features
 from .skeleton import BONE_PARTS, PARTS
@@ -16,7 +19,7 @@ from .skeleton import BONE_PARTS, PARTS
 FLOOR = 0.3
 
 
-def default_weights(keypoints: np.ndarray, skeleton: str) -> dict[str, float]:
+def default_weights(keypoints: NDArray[Any], skeleton: str) -> dict[str, float]:
     feats = compute_features(keypoints, skeleton)
     motion = np.zeros(len(PARTS))
     for p in range(len(PARTS)):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import NoPoseError
 from .skeleton import MEDIAPIPE33
@@ -28,15 +29,15 @@ class PoseFrame:
 
     index: int
     t: float
-    landmarks: np.ndarray
-    world: np.ndarray
+    landmarks: NDArray[np.float32]
+    world: NDArray[np.float32]
     image_size: tuple[int, int]  # (width, height)
 
     @property
     def detected(self) -> bool:
         return bool(np.isfinite(self.landmarks[0, 0]))
 
-    def keypoints_px(self) -> np.ndarray:
+    def keypoints_px(self) -> NDArray[np.float32]:
         """(33, 3) float32: x, y in pixels, visibility (the format every sequence uses)."""
         w, h = self.image_size
         out = np.empty((NUM_LANDMARKS, 3), np.float32)
@@ -54,7 +55,7 @@ class PoseSequence:
     in 0..1; NaN rows where no person was found. `skeleton` names K's order.
     """
 
-    keypoints: np.ndarray
+    keypoints: NDArray[np.float32]
     skeleton: str
     fps: float
     frame_size: tuple[int, int] | None = None

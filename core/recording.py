@@ -10,9 +10,11 @@ join an existing one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import LibraryError
 from .labels import format_label
@@ -33,13 +35,14 @@ class RecordedTake:
 
     sequence: PoseSequence
     previews: tuple[bytes, ...]
-    times: np.ndarray  # (T,) seconds since recording started
+    times: NDArray[Any]  # (T,) seconds since recording started
 
-    def preview(self, index: int) -> np.ndarray | None:
+    def preview(self, index: int) -> NDArray[np.uint8] | None:
         """(h, w, 3) uint8 BGR preview of frame `index`."""
         if not 0 <= index < len(self.previews) or not self.previews[index]:
             return None  # out of range, or a frame whose JPEG could not be encoded
-        return cv2.imdecode(np.frombuffer(self.previews[index], np.uint8), cv2.IMREAD_COLOR)
+        image = cv2.imdecode(np.frombuffer(self.previews[index], np.uint8), cv2.IMREAD_COLOR)
+        return None if image is None else np.asarray(image, np.uint8)
 
 
 class TakeRecorder:
@@ -49,7 +52,7 @@ class TakeRecorder:
         self.source = source
         self.fps = fps
         self.max_frames = int(max_seconds * fps) + 1
-        self._kp: list[np.ndarray] = []
+        self._kp: list[NDArray[Any]] = []
         self._previews: list[bytes] = []
         self._times: list[float] = []
         self._t0: float | None = None
@@ -66,7 +69,7 @@ class TakeRecorder:
     def __len__(self) -> int:
         return len(self._kp)
 
-    def add(self, t: float, image: np.ndarray, keypoints: np.ndarray | None) -> None:
+    def add(self, t: float, image: NDArray[np.uint8], keypoints: NDArray[Any] | None) -> None:
         """keypoints: (33, 3) mediapipe x, y px, visibility, or None when nobody is in frame."""
         if self.full:
             return

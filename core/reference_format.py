@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .references import MAX_EXAMPLES, MAX_FRAMES, Reference, check_example, clean_name
 from .skeleton import PARTS, SKELETON_SIZES
@@ -26,7 +27,7 @@ def _need(cond: bool, what: str) -> None:
         raise ValueError(what)
 
 
-def _frames_json(kp: np.ndarray) -> list[list[list[float | None]]]:
+def _frames_json(kp: NDArray[Any]) -> list[list[list[float | None]]]:
     kp = np.round(kp.astype(float), 4)
     return [[[None if not np.isfinite(v) else float(v) for v in joint] for joint in frame] for frame in kp]
 

@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import LibraryError, describe_os_error
 from .labels import format_label
@@ -44,7 +46,7 @@ class Reference:
 
     move: str
     view: str
-    keypoints: np.ndarray
+    keypoints: NDArray[np.float32]
     skeleton: str
     fps: float
     weights: dict[str, float]
@@ -52,10 +54,10 @@ class Reference:
     created: str = ""
     frame_size: tuple[int, int] | None = None
     path: Path | None = field(default=None, compare=False)
-    extra_examples: tuple[np.ndarray, ...] = field(default=(), compare=False)
+    extra_examples: tuple[NDArray[np.float32], ...] = field(default=(), compare=False)
 
     @property
-    def examples(self) -> tuple[np.ndarray, ...]:
+    def examples(self) -> tuple[NDArray[np.float32], ...]:
         """All examples, the first one (`keypoints`) first: each (T_i, K, 3) float32."""
         return (self.keypoints, *self.extra_examples)
 
@@ -129,7 +131,7 @@ def _need(cond: bool, what: str) -> None:
         raise ValueError(what)
 
 
-def check_example(kp: np.ndarray, joints: int) -> np.ndarray:
+def check_example(kp: NDArray[Any], joints: int) -> NDArray[np.float32]:
     """One example as (T, joints, 3) float32; ValueError says what is wrong."""
     kp = np.asarray(kp, dtype=np.float32)
     _need(
@@ -140,7 +142,7 @@ def check_example(kp: np.ndarray, joints: int) -> np.ndarray:
     return kp
 
 
-def with_examples(ref: Reference, examples: Sequence[np.ndarray]) -> Reference:
+def with_examples(ref: Reference, examples: Sequence[NDArray[Any]]) -> Reference:
     """A copy of `ref` holding exactly `examples` (the first becomes `keypoints`); weights are kept.
 
     Each example is (T_i, K, 3) at the reference's skeleton and fps (see `example_from_sequence`).
@@ -157,12 +159,12 @@ def with_examples(ref: Reference, examples: Sequence[np.ndarray]) -> Reference:
     return replace(ref, keypoints=checked[0], extra_examples=tuple(checked[1:]))
 
 
-def add_example(ref: Reference, example: np.ndarray) -> Reference:
+def add_example(ref: Reference, example: NDArray[Any]) -> Reference:
     """`ref` with one more example at the end."""
     return with_examples(ref, [*ref.examples, example])
 
 
-def example_from_sequence(ref: Reference, seq: PoseSequence) -> np.ndarray:
+def example_from_sequence(ref: Reference, seq: PoseSequence) -> NDArray[np.float32]:
     """`seq`'s keypoints in `ref`'s skeleton and frame rate, ready for `add_example`.
 
     A mediapipe take joins a COCO-17 move through the shared joints; the reverse cannot (the extra

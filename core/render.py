@@ -10,6 +10,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import PoseCoachError
 from .live_pipeline import LivePipeline, make_engine
@@ -22,7 +23,7 @@ Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); ra
 
 
 def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Reference,
-                    mirror_person: bool = False) -> Iterator[np.ndarray]:  # fmt: skip
+                    mirror_person: bool = False) -> Iterator[NDArray[np.uint8]]:  # fmt: skip
     """Every frame of `video`, in order, annotated in place: (H, W, 3) uint8 BGR.
 
     The live engine follows the take as if it came from the camera; its reference frame places the ghost.
@@ -60,7 +61,7 @@ def render_video(source: str, reference: Reference, out: str | Path, mirror_pers
             for image in annotate_frames(video, estimator, reference, mirror_person):
                 if writer is None:
                     h, w = image.shape[:2]
-                    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter_fourcc(*"mp4v"), video.fps, (w, h))
+                    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), video.fps, (w, h))
                     if not writer.isOpened():
                         raise PoseCoachError(f"{out}: cannot write a video there (check the folder and the name)")
                 writer.write(image)

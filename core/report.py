@@ -40,8 +40,10 @@ def plot_progress(ax: Axes, store: HistoryStore, moves: list[str], title: str = 
         prefix = f"{move}: " if len(moves) > 1 else ""
         best_colour = BEST_COLOUR if len(moves) == 1 else f"C{k}"
         mean_colour = MEAN_COLOUR if len(moves) == 1 else f"C{k}"
-        ax.plot(x, [d[1] for d in days], "o-", color=best_colour, label=f"{prefix}best rep")
-        ax.plot(x, [d[2] for d in days], "s--", color=mean_colour, alpha=0.8, label=f"{prefix}average rep")
+        # Dates go straight in (matplotlib converts them); its type stubs only admit numbers and arrays.
+        ax.plot(x, [d[1] for d in days], "o-", color=best_colour, label=f"{prefix}best rep")  # type: ignore[arg-type]
+        ax.plot(x, [d[2] for d in days], "s--", color=mean_colour, alpha=0.8,  # type: ignore[arg-type]
+                label=f"{prefix}average rep")  # fmt: skip
         lowest = min(lowest, *(d[2] for d in days))
     # Scores cluster near the top: a floor just below the lowest average shows the day-to-day change.
     floor = max(0.0, 10.0 * ((lowest - 5.0) // 10.0)) if ax.lines else 0.0
@@ -78,7 +80,8 @@ def progress_figure(store: HistoryStore, move: str, session_id: int | None = Non
     plot_progress(ax, store, [move], f"{move}: best and average rep score per day")
     if session_id is not None:
         day = datetime.fromisoformat(store.session(session_id).started_at).astimezone().date()
-        ax.axvline(day, color="grey", linestyle=":", linewidth=1.5, zorder=0, label=f"session {session_id}")
+        ax.axvline(day, color="grey", linestyle=":", linewidth=1.5, zorder=0,  # type: ignore[arg-type]  # a date
+                   label=f"session {session_id}")  # fmt: skip
         ax.legend(loc="best", fontsize=8)
         reps = [r for r in store.reps(session_id) if move_of(r.reference) == move]
         plot_session_reps(fig.add_subplot(2, 1, 2), reps, f"session {session_id}: {len(reps)} {move} reps")

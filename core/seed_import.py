@@ -9,8 +9,10 @@ from __future__ import annotations
 import io
 import pickle
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import LibraryError, describe_os_error
 from .labels import parse_label
@@ -34,13 +36,13 @@ _ALLOWED = {
 
 
 class _ArrayOnlyUnpickler(pickle.Unpickler):
-    def find_class(self, module: str, name: str):  # noqa: ANN201 - pickle's signature
+    def find_class(self, module: str, name: str) -> Any:  # pickle's signature: any global
         if (module, name) in _ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"refused to load {module}.{name}: a lookup file holds only arrays")
 
 
-def read_lookup(path: str | Path) -> dict[str, np.ndarray]:
+def read_lookup(path: str | Path) -> dict[str, NDArray[Any]]:
     """The lookup dict, checked: text labels to (frames, 17, 2|3) arrays."""
     path = Path(path)
     try:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+from numpy.typing import NDArray
 
 MEDIAPIPE33 = "mediapipe33"
 COCO17 = "coco17"
@@ -24,7 +27,7 @@ COCO17_NAMES: tuple[str, ...] = (
 
 # Index into MP33 for each COCO-17 keypoint: all comparison happens on these shared joints, so a
 # reference from another model (the seed's PoseNet) compares with a mediapipe take.
-MP33_TO_COCO17: np.ndarray = np.array([MP33_NAMES.index(n) for n in COCO17_NAMES])
+MP33_TO_COCO17: NDArray[Any] = np.array([MP33_NAMES.index(n) for n in COCO17_NAMES])
 
 SKELETON_SIZES = {MEDIAPIPE33: 33, COCO17: 17}
 
@@ -50,7 +53,7 @@ BONES: tuple[tuple[str, str, str], ...] = (
     ("right_hip", "right_knee", "right_leg"),
     ("right_knee", "right_ankle", "right_leg"),
 )
-BONE_PARTS: np.ndarray = np.array([PARTS.index(p) for _, _, p in BONES])
+BONE_PARTS: NDArray[Any] = np.array([PARTS.index(p) for _, _, p in BONES])
 
 
 def _mirror_name(n: str) -> str:
@@ -62,7 +65,7 @@ def _mirror_name(n: str) -> str:
 
 
 # BONE_PARTNER[b] = the same bone on the other side of the body (itself for the central bones).
-BONE_PARTNER: np.ndarray = np.array(
+BONE_PARTNER: NDArray[Any] = np.array(
     [
         next(k for k, (a2, z2, _) in enumerate(BONES) if {a2, z2} == {_mirror_name(a), _mirror_name(z)})
         for a, z, _ in BONES
@@ -91,7 +94,7 @@ PART_JOINTS: dict[str, tuple[int, ...]] = {
 }
 
 
-def _swap_permutation(names: tuple[str, ...]) -> np.ndarray:
+def _swap_permutation(names: tuple[str, ...]) -> NDArray[Any]:
     def partner(n: str) -> str:
         if n.startswith("left_"):
             return "right_" + n[5:]
@@ -115,7 +118,7 @@ def part_label(part: str) -> str:
     return part.replace("_", " ")
 
 
-def to_coco17(keypoints: np.ndarray, skeleton: str) -> np.ndarray:
+def to_coco17(keypoints: NDArray[Any], skeleton: str) -> NDArray[Any]:
     """(T, K, C) in `skeleton` order -> (T, 17, C) in COCO-17 order."""
     if skeleton == COCO17:
         return keypoints

@@ -7,9 +7,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
+from numpy.typing import NDArray
 
 from .errors import SourceError
 from .skeleton import COCO17, MEDIAPIPE33
@@ -24,7 +26,7 @@ class Frame:
 
     index: int
     t: float
-    image: np.ndarray
+    image: NDArray[np.uint8]
 
 
 class VideoSource:
@@ -54,7 +56,7 @@ class VideoSource:
         if not ok or image is None:
             return None
         t = self._index / self.fps
-        frame = Frame(self._index, t, image)
+        frame = Frame(self._index, t, np.asarray(image, np.uint8))  # cv2 decodes 8-bit BGR: no copy
         self._index += 1
         return frame
 
@@ -85,7 +87,7 @@ def is_keypoint_file(spec: str | int) -> bool:
     return isinstance(spec, str) and spec.lower().endswith(KEYPOINT_SUFFIXES)
 
 
-def load_keypoint_array(path: str | Path) -> tuple[np.ndarray, str]:
+def load_keypoint_array(path: str | Path) -> tuple[NDArray[np.float32], str]:
     """Read a .npy keypoint file -> ((T, K, 3) float32 x, y, confidence; skeleton name).
 
     Accepts (T, 17, 2|3) COCO-17 (x, y[, confidence]) or (T, 33, 3|4) mediapipe (x, y[, z], visibility).
@@ -139,7 +141,7 @@ def parse_frame_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def looks_normalised(keypoints: np.ndarray) -> bool:
+def looks_normalised(keypoints: NDArray[Any]) -> bool:
     """True when x, y of (T, K, 3) keypoints are fractions of the frame rather than pixels."""
     xy = keypoints[..., :2]
     finite = np.abs(xy[np.isfinite(xy)])
@@ -156,7 +158,7 @@ class KeypointFile:
     """
 
     path: str
-    keypoints: np.ndarray
+    keypoints: NDArray[np.float32]
     skeleton: str
     normalised: bool
     frame_size: tuple[int, int] | None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import pickle
 import subprocess
@@ -110,10 +111,10 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, punch_ref
     before = path.read_bytes()
 
     def boom(*a, **k):
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("core.references.os.replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(LibraryError, match="punch--side.json: the reference was not saved .the disk is full"):
         lib.save(punch_ref, overwrite=True)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["punch--side.json"]
