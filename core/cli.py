@@ -18,7 +18,16 @@ from .recognition import recognize
 from .recording import store_move, take_examples
 from .references import Library, Reference
 from .scoring import PreparedReference, TakeScore, score_take
-from .sources import DEFAULT_FPS, SIZE_HELP, is_keypoint_file, parse_frame_size, read_keypoints, size_ignored_warning
+from .sources import (
+    DEFAULT_FPS,
+    SIZE_HELP,
+    VideoSource,
+    ended_early_note,
+    is_keypoint_file,
+    parse_frame_size,
+    read_keypoints,
+    size_ignored_warning,
+)
 
 # The commands that read a SOURCE and so take --size.
 SOURCE_COMMANDS = ("score", "recognize", "record", "stream", "render")
@@ -46,7 +55,11 @@ class TakeLoader:
             warn(size_ignored_warning(source))
         if self._estimator is None:
             self._estimator = PoseEstimator()
-        return extract_sequence(source, self._estimator)
+        take = extract_sequence(source, self._estimator)
+        with VideoSource(source) as header:  # only the header: the frame count the file promises
+            if (note := ended_early_note(source, len(take), header.frame_count, header.fps)) is not None:
+                warn(note)
+        return take
 
     def close(self) -> None:
         if self._estimator is not None:

@@ -60,6 +60,12 @@ class VideoSource:
         self._index += 1
         return frame
 
+    def ended_early(self) -> str | None:
+        """After reading to the end: a sentence if the file gave clearly fewer frames than its header promises."""
+        if self.is_camera:
+            return None
+        return ended_early_note(str(self.spec), self._index, self.frame_count, self.fps)
+
     def seek(self, index: int) -> None:
         self._cap.set(cv2.CAP_PROP_POS_FRAMES, index)
         self._index = index
@@ -76,6 +82,22 @@ class VideoSource:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def ended_early_note(source: str, frames_read: int, declared: int, fps: float) -> str | None:
+    """The sentence for a video that stopped decoding before the frame count in its header, or None.
+
+    A copy or download that was cut off keeps its header (frame count, duration) but loses its end;
+    OpenCV then just stops early, and a reference or a score would silently cover only part of the take.
+    Headers that estimate the count from duration x fps can be off by a frame or two: that is not truncation.
+    """
+    if declared <= 0 or frames_read >= declared - max(3, round(0.02 * declared)):
+        return None
+    return (
+        f"{source}: the file ended early, after {frames_read} of its {declared} frames "
+        f"({frames_read / fps:.1f} of {declared / fps:.1f} s); it looks truncated (an interrupted copy or download?), "
+        "so only the part that could be read is used"
+    )
 
 
 def parse_source(spec: str) -> str | int:

@@ -25,7 +25,7 @@ class CaptureWorker(QObject):
 
     opened = Signal(str, float, int)  # description, fps, is_camera (int: bool across threads trips PySide)
     failed = Signal(str)  # a sentence for the user
-    ended = Signal()  # a video file reached its end
+    ended = Signal(str)  # a video file reached its end: "" or the sentence saying it ended early (truncated)
 
     def __init__(self, spec: str | int, slot: LatestSlot[Frame], paced: bool = True) -> None:
         super().__init__()
@@ -102,4 +102,4 @@ class CaptureWorker(QObject):
             while not self.slot.put_when_empty(frame, 0.1):
                 if self._stop.is_set():
                     return
-        self.ended.emit()
+        self.ended.emit(source.ended_early() or "")

@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self._painted: ViewFrame | None = None
         self._countdown_left = 0
         self._recording = False  # Record is on (the worker holds the recorder until its take comes back)
+        self._source_note = ""  # said in the Record dialog of a take the source's end cut short
         self.rep_scores: list[float] = []
         self.slot: LatestSlot = LatestSlot()
         self._capture: CaptureWorker | None = None
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         """Switch to a camera index or a video file; the pose model stays loaded."""
         self._stop_capture()
         self._end_session()
+        self._source_note = ""
         self.source_spec = spec
         self.is_camera = isinstance(spec, int)
         self.settings.source = str(spec)
@@ -245,7 +247,9 @@ class MainWindow(QMainWindow):
         self._begin_session()
         self.source_opened.emit()
 
-    def _source_finished(self) -> None:
+    def _source_finished(self, early: str = "") -> None:
+        """The file played to its end; `early`: why it ended before its header said (a truncated file)."""
+        self._source_note = early  # a take cut short by it must say so in the Record dialog
         self.stop_record()
         n = len(self.rep_scores)
         if n:
@@ -255,6 +259,8 @@ class MainWindow(QMainWindow):
         else:
             self.video.message = "Video finished: no complete rep of this move was found"
         self.video.update()
+        if early:
+            self.statusBar().showMessage(early, 20000)
         self._capture = None
         if self._capture_thread is not None:
             self._capture_thread.quit()
@@ -452,7 +458,8 @@ class MainWindow(QMainWindow):
         if take is None:
             self._show_problem("Nothing was recorded: the source gave no frames while recording.")
             return
-        dialog = RecordDialog(take, self.library, self)
+        note, self._source_note = self._source_note, ""
+        dialog = RecordDialog(take, self.library, self, note=note)
         if self.exec_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
             self.reload_library(select=dialog.saved.label)
             n = len(dialog.saved.examples)

@@ -5,8 +5,10 @@ The logic (splitting, adding examples, refusing to replace) is core.recording's;
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -28,15 +31,19 @@ from core.overlay import draw_pose
 from core.recording import RecordedTake, store_move, take_examples
 from core.references import Library, Reference
 from core.skeleton import to_coco17
+from core.view_hint import suggest_view
 
 from .video_view import to_qimage
 
 VIEWS = ("front", "side", "left", "right")
 NEW_MOVE = "a new move"
+PREVIEW_SKELETON = (60, 220, 60)  # BGR
 
 
 class RecordDialog(QDialog):
-    def __init__(self, take: RecordedTake, library: Library, parent: QWidget | None = None) -> None:
+    """note: what the user must know about the take before saving it (e.g. the video file ended early)."""
+
+    def __init__(self, take: RecordedTake, library: Library, parent: QWidget | None = None, note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Save the recorded move")
         self.take = take
@@ -44,6 +51,7 @@ class RecordDialog(QDialog):
         self.saved: Reference | None = None
         n = len(take.sequence)
         self._coco = to_coco17(take.sequence.keypoints, take.sequence.skeleton)
+        self._shown = 0  # the frame on the preview
 
         # "Add to": a new move, or another example of a stored one (a coach's three jabs, say).
         self.add_to = QComboBox()
@@ -57,6 +65,16 @@ class RecordDialog(QDialog):
         self.view = QComboBox()
         self.view.setEditable(True)
         self.view.addItems(VIEWS)
+        # Suggested from the pose rather than always "front": a side-on take saved as "front" is a wrong label
+        # that recognition and the reference list repeat. Unclear (three-quarter): left empty for the coach.
+        self.view_hint = suggest_view(take.sequence.keypoints, take.sequence.skeleton)
+        self.view.setCurrentText(self.view_hint.view or "")
+        self.view.lineEdit().setPlaceholderText("front or side?")
+        self.view.setToolTip(f"Suggested from the pose: {self.view_hint.reason}")
+        self.note = QLabel(note)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #e0a000; font-weight: bold;")
+        self.note.setVisible(bool(note))
         self.start = QSlider(Qt.Orientation.Horizontal)
         self.end = QSlider(Qt.Orientation.Horizontal)
         for s in (self.start, self.end):
@@ -65,6 +83,8 @@ class RecordDialog(QDialog):
         self.preview = QLabel()
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumSize(320, 240)
+        # The pixmap is made to fit the label; letting it size the label would grow the dialog in a loop.
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.span = QLabel()
 
         form = QFormLayout()
@@ -78,9 +98,10 @@ class RecordDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.note)
         row = QHBoxLayout()
         row.addWidget(self.preview, 1)
-        layout.addLayout(row)
+        layout.addLayout(row, 1)  # a taller dialog shows a larger preview
         layout.addWidget(self.span)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -107,21 +128,35 @@ class RecordDialog(QDialog):
         a, b = self.start.value(), self.end.value()
         self.span.setText(f"Keeping {a / fps:.2f} s to {(b + 1) / fps:.2f} s ({(b - a + 1) / fps:.2f} s)")
 
-    def _show_frame(self, index: int) -> None:
+    def preview_image(self, index: int) -> np.ndarray | None:
+        """Frame `index` at the size it is shown, with a thin skeleton: (h, w, 3) uint8 BGR, or None.
+
+        The skeleton is drawn after scaling the small stored preview up, at 1 px: drawn first, it grew with the
+        image and hid the body the coach is trimming by.
+        """
         image = self.take.preview(index)
         if image is None:
-            return
+            return None
+        h, w = image.shape[:2]
+        box = self.preview.size().expandedTo(self.preview.minimumSize())  # before the first layout: the minimum
+        scale = min(box.width() / w, box.height() / h)
+        image = cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_LINEAR)
         size = self.take.sequence.frame_size
         if size and np.isfinite(self._coco[index, :, 0]).any():
             kp = self._coco[index].copy()
             kp[:, :2] *= image.shape[1] / size[0]
-            draw_pose(image, kp, (60, 220, 60), 2)
-        pix = to_qimage(image).scaled(
-            self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-        from PySide6.QtGui import QPixmap
+            draw_pose(image, kp, PREVIEW_SKELETON, 1)
+        return image
 
-        self.preview.setPixmap(QPixmap.fromImage(pix))
+    def _show_frame(self, index: int) -> None:
+        self._shown = index
+        image = self.preview_image(index)
+        if image is not None:
+            self.preview.setPixmap(QPixmap.fromImage(to_qimage(image)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        self._show_frame(self._shown)  # the preview is drawn at its shown size: redraw at the new one
 
     def save(self) -> None:
         a, b = self.start.value(), self.end.value() + 1
