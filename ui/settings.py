@@ -5,20 +5,18 @@ An INI file in the user's config folder; POSECOACH_CONFIG_DIR moves it (tests, p
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings
+
+from core.paths import user_config_dir
 
 SETTINGS_VERSION = 1
 
 
 def settings_path() -> Path:
-    folder = os.environ.get("POSECOACH_CONFIG_DIR")
-    if not folder:
-        base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-        folder = str(Path(base or Path.home() / ".config") / "posecoach")
-    return Path(folder) / "settings.ini"
+    """settings.ini in the user's config folder (core.paths: POSECOACH_CONFIG_DIR, else the platform's)."""
+    return user_config_dir() / "settings.ini"
 
 
 class AppSettings:
