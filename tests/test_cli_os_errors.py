@@ -29,6 +29,11 @@ def fails(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return lines[0]
 
 
+def _disk_full(fd: int) -> None:
+    """os.fsync on a full disk: with delayed allocation the data flush is where ENOSPC shows."""
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
 @pytest.fixture
 def library(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     lib = tmp_path / "lib"
@@ -75,10 +80,7 @@ def test_a_full_disk_while_saving_keeps_the_old_reference_and_says_so(library, c
     path = library / "jab--side.json"
     before = path.read_bytes()
 
-    def disk_full(fd: int) -> None:  # where a full disk shows with delayed allocation: the data flush
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-    monkeypatch.setattr(os, "fsync", disk_full)
+    monkeypatch.setattr(os, "fsync", _disk_full)
     args = ["record", str(TAKE), "--name", "jab", "--view", "side", "--overwrite", "--library", str(library)]
     line = fails(capsys, *args)
     assert "disk is full" in line and "jab--side.json" in line
@@ -133,7 +135,7 @@ def test_a_history_folder_that_cannot_be_created_is_said(tmp_path, library, caps
     assert "is a folder" in fails(capsys, "history", "--history", str(tmp_path))
 
 
-def test_export_and_render_outputs_that_cannot_be_written_are_said(tmp_path, library, capsys):
+def test_export_and_render_outputs_that_cannot_be_written_are_said(tmp_path, library, capsys, monkeypatch):
     history = str(tmp_path / "history.sqlite3")
     assert cli.main(["stream", str(TAKE), "--reference", "jab", "--library", str(library), "--quiet",
                      "--save", "--history", history]) == 0  # fmt: skip
@@ -142,6 +144,10 @@ def test_export_and_render_outputs_that_cannot_be_written_are_said(tmp_path, lib
     blocker.write_text("x")
     assert "already exists and is not a folder" in fails(capsys, "export", "1", "--out", str(blocker),
                                                          "--history", history)  # fmt: skip
+    with monkeypatch.context() as m:
+        m.setattr(os, "fsync", _disk_full)
+        line = fails(capsys, "export", "1", "--out", str(tmp_path / "export"), "--history", history)
+    assert line.endswith("session-1.csv: the disk is full; free some space and try again"), line
     video = str(SHARED / "testdata" / "punch_side.mp4")
     # Refused before a single frame is decoded: a folder cannot take the video.
     line = fails(capsys, "render", video, "--reference", "jab", "--library", str(library), "--out", str(tmp_path))
