@@ -1,4 +1,5 @@
-"""Where PoseCoach keeps files: the user's data folder (references, history, log) and the packaged assets.
+"""Where PoseCoach keeps files: the user's data folder (references, history, log) and the packaged files
+(assets/: the icon; references/: the starter library), which are read-only.
 
 Nothing is ever written next to the code: after `pip install .` that is site-packages, shared by every
 user and replaced by the next upgrade. The folders follow each platform's convention (the XDG base
@@ -55,10 +56,23 @@ def default_history_path() -> Path:
     return user_data_dir() / "history.sqlite3"
 
 
-def asset_path(name: str) -> Path:
-    """A file shipped inside the package (core/assets/<name>), from a checkout or an installed wheel alike.
+def _package_dir(package: str) -> Path:
+    """The folder of a top-level package of this distribution, from a checkout or an installed wheel alike.
 
     Read through importlib.resources, so it follows the package wherever pip put it. The packages are
-    installed as plain folders (never zipped), which makes the resource a real file path Qt can open.
+    installed as plain folders (never zipped), which makes the resource a real path Qt and Library can open.
     """
-    return Path(str(resources.files("core") / "assets" / name))
+    return Path(str(resources.files(package)))
+
+
+def packaged_asset(name: str) -> Path:
+    """A file shipped in the top-level assets/ package (package data), e.g. packaged_asset("icon.svg")."""
+    return _package_dir("assets") / name
+
+
+def starter_library_dir() -> Path:
+    """The shipped starter reference library: the top-level references/ package (package data), read-only.
+
+    The user's own references are elsewhere (default_library_dir()); nothing is ever written here.
+    """
+    return _package_dir("references")

@@ -13,11 +13,11 @@ pytest.importorskip("pytestqt")
 
 
 def test_the_window_defaults_to_the_user_data_folder_and_the_packaged_icon():
-    from core.paths import asset_path
+    from core.paths import packaged_asset
     from ui.app import parse_args
 
     assert Path(parse_args([]).library) == Path(os.environ["POSECOACH_DATA_DIR"]) / "references"
-    assert asset_path("icon.svg").read_text().lstrip().startswith("<svg")
+    assert packaged_asset("icon.svg").read_text().lstrip().startswith("<svg")
 
 
 def test_a_library_path_that_is_a_file_is_said_in_the_window(qtbot, tmp_path, monkeypatch):

@@ -16,7 +16,9 @@ from .conftest import ROOT, TESTDATA
 
 # What the wheel is built from: the files pyproject.toml packages, copied so the build never writes
 # build/ or *.egg-info into the working tree.
-SOURCES = ("pyproject.toml", "README.md", "main.py", "core", "ui")
+SOURCES = ("pyproject.toml", "README.md", "main.py", "core", "ui", "assets", "references")
+# The packages that hold files rather than code: everything in them must reach the installed package.
+DATA_PACKAGES = ("assets", "references")
 
 
 def _run(cmd: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
@@ -69,9 +71,9 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
     run = {"env": env, "cwd": home}  # not the checkout: nothing may be imported from it
 
     where = _run([str(installed / "bin" / "python"), "-c",
-                  "import core, ui, main; from core.paths import asset_path; from ui.app import parse_args; "
-                  "print(core.__file__, ui.__file__, main.__file__, asset_path('icon.svg'), parse_args([]).library, "
-                  "sep='\\n')"], **run).stdout.split()  # fmt: skip
+                  "import core, ui, main; from core.paths import packaged_asset; from ui.app import parse_args; "
+                  "print(core.__file__, ui.__file__, main.__file__, packaged_asset('icon.svg'), "
+                  "parse_args([]).library, sep='\\n')"], **run).stdout.split()  # fmt: skip
     site = installed / "lib"
     assert all(Path(p).is_relative_to(site) for p in where[:4]), where  # the wheel's code, not the checkout's
     assert Path(where[3]).read_text().lstrip().startswith("<svg")  # the icon ships inside the package
@@ -92,6 +94,33 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
     assert len(history["sessions"]) == 1 and history["sessions"][0]["reference"] == "punch - side"
     assert (data / "history.sqlite3").is_file()
     assert _site_files(installed) == before  # nothing written into the installation
+
+
+def test_the_icon_and_the_starter_library_are_installed_package_data(installed, tmp_path):
+    """assets/ and references/ reach site-packages with the wheel, and the accessors find them there."""
+    probe = ("import json, sysconfig; from core.paths import packaged_asset, starter_library_dir; "
+             "from core.references import Library; lib = Library(starter_library_dir()); lib.load(); "
+             "print(json.dumps({'site': sysconfig.get_paths()['purelib'], 'icon': str(packaged_asset('icon.svg')), "
+             "'starter': str(starter_library_dir()), 'errors': [str(e) for e in lib.errors]}))")  # fmt: skip
+    run = {"env": _user_env(tmp_path), "cwd": tmp_path}  # not the checkout
+    found = json.loads(_run([str(installed / "bin" / "python"), "-c", probe], **run).stdout)
+    site = Path(found["site"])
+    assert site.is_relative_to(installed)
+    icon, starter = Path(found["icon"]), Path(found["starter"])
+    assert icon == site / "assets" / "icon.svg" and icon.read_bytes() == (ROOT / "assets" / "icon.svg").read_bytes()
+    assert starter == site / "references"
+    assert "user data folder" in (starter / "README.md").read_text(encoding="utf-8")
+    assert found["errors"] == []  # every shipped reference loads from the installed folder
+
+    (dist_info,) = site.glob("posecoach-*.dist-info")
+    record = {line.split(",")[0] for line in (dist_info / "RECORD").read_text().splitlines()}
+    for package in DATA_PACKAGES:
+        shipped = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / package).rglob("*"))
+                   if p.is_file() and "__pycache__" not in p.parts]  # fmt: skip
+        # A file of the checkout's folder the wheel lacks needs its glob in [tool.setuptools.package-data].
+        missing = [f for f in shipped if f not in record]
+        assert missing == [], f"not in the wheel, add a glob to [tool.setuptools.package-data]: {missing}"
+        assert all((site / f).read_bytes() == (ROOT / f).read_bytes() for f in shipped)
 
 
 def test_an_error_from_the_installed_command_is_one_sentence(installed, tmp_path):

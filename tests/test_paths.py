@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import paths
+from core.references import Library
 
 ROOT = Path(paths.__file__).resolve().parent.parent
 
@@ -36,3 +37,17 @@ def test_nothing_defaults_to_the_code_folder(monkeypatch):
     monkeypatch.delenv("POSECOACH_DATA_DIR", raising=False)
     for where in (paths.default_library_dir(), paths.default_history_path(), paths.user_config_dir()):
         assert not where.resolve().is_relative_to(ROOT), where
+
+
+def test_packaged_files_come_from_the_top_level_assets_and_references_packages():
+    icon = paths.packaged_asset("icon.svg")
+    assert icon.resolve() == ROOT / "assets" / "icon.svg"
+    assert icon.read_text(encoding="utf-8").lstrip().startswith("<svg")
+    starter = paths.starter_library_dir()
+    assert starter.resolve() == ROOT / "references"
+    assert "user data folder" in (starter / "README.md").read_text(encoding="utf-8")
+    library = Library(starter)
+    library.load()
+    assert library.errors == []  # every shipped reference loads; README.md and __init__.py are not taken for one
+    # The user's library is never the shipped one.
+    assert not paths.default_library_dir().resolve().is_relative_to(starter.resolve())

@@ -101,9 +101,9 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName("PoseCoach")
     from PySide6.QtGui import QIcon
 
-    from core.paths import asset_path
+    from core.paths import packaged_asset
 
-    app.setWindowIcon(QIcon(str(asset_path("icon.svg"))))
+    app.setWindowIcon(QIcon(str(packaged_asset("icon.svg"))))
     _install_exception_hook(log_path)
     window = build_window(args)
     window.show()
