@@ -3,21 +3,26 @@
 Every reference has its own LiveEngine, and each engine finds the reps that look like its move. The same
 physical rep is often found by two references (a left hook and a left straight share most of the motion),
 and the engines report at different delays, so their reps pass through a RepArbiter: it waits until every
-engine could have reported a rival for a rep, keeps the better-scoring one of reps that are one physical
-rep, trims the slight overlap of neighbouring reps, and numbers what it keeps in one sequence.
+engine could have reported a rival for a rep, keeps one of reps that are one physical rep, trims the slight
+overlap of neighbouring reps, and numbers what it keeps in one sequence. Which rival is kept is decided by
+recognition (core.recognition) over the frames of the rep, not by the graded score: a rep's live score
+says how well it matches its own reference, which is not comparable between references.
 """
 
 from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from .live import LiveEngine, LiveUpdate, Rep, rep_summary
+from .live import REP_MAX_TEMPO, LiveEngine, LiveUpdate, Rep, rep_summary
+from .pose import PoseSequence
+from .recognition import recognition_distance, take_features
 from .scoring import PreparedReference
-from .skeleton import MEDIAPIPE33
+from .skeleton import COCO17, MEDIAPIPE33, to_coco17
 
 # Two reps that share more than this share of the shorter one are one physical rep found twice.
 SAME_REP_OVERLAP = 0.5
@@ -34,6 +39,8 @@ FOLLOW_REP_S = 3.0
 MAX_KEPT = 1000
 # Recently reported reps that a late rival is checked against.
 RECENT = 32
+# Rest frames around a rep that recognition sees (it finds the rep's active span from its ends).
+RECOGNITION_PAD_S = 0.15
 
 
 def rep_label(rep: Rep, fallback: str = "") -> str:
@@ -59,8 +66,10 @@ class RepArbiter:
     rep's end every engine has reported its reps ending by then.
     """
 
-    def __init__(self, settle_s: float) -> None:
+    def __init__(self, settle_s: float, rank: Callable[[list[Rep]], list[Rep]] | None = None) -> None:
         self.settle_s = settle_s
+        # Rivals in order of preference; by default the best live score first.
+        self.rank = rank or (lambda group: sorted(group, key=lambda r: -r.score))
         self.pending: list[Rep] = []
         self.recent: deque[Rep] = deque(maxlen=RECENT)
         self.count = 0
@@ -97,7 +106,7 @@ class RepArbiter:
                 continue
             self.pending = [r for r in self.pending if not any(r is g for g in group)]
             accepted: list[Rep] = []
-            for rep in sorted(group, key=lambda r: -r.score):
+            for rep in self.rank(group) if len(group) > 1 else group:
                 if not any(same_rep(rep, a) for a in accepted):
                     accepted.append(rep)
             kept += accepted
@@ -140,9 +149,15 @@ class AutoDetectEngine:
         if not prepared:
             raise ValueError("auto-detect needs at least one reference")
         self.engines = [LiveEngine(p, mirror) for p in prepared]
+        self.prepared = {p.reference.label: p for p in prepared}
+        self.mirror = mirror
         self.current = self.engines[0]
         lag = max(0.5 * len(p) / p.reference.fps for p in prepared)
-        self.arbiter = RepArbiter(lag + SETTLE_MARGIN_S)
+        self.arbiter = RepArbiter(lag + SETTLE_MARGIN_S, self._rank_by_recognition)
+        # Recent frames (time, COCO-17 keypoints) for recognising a rep: as long as a rep may wait, plus it.
+        longest = max(len(p) / p.reference.fps for p in prepared) * REP_MAX_TEMPO
+        self._keep_s = MAX_WAIT_S + longest + 2 * RECOGNITION_PAD_S + 1.0
+        self._frames: deque[tuple[float, np.ndarray]] = deque()
         self.outbox: deque[Rep] = deque()
         self.rep_count = 0
         self.frames = 0
@@ -162,6 +177,7 @@ class AutoDetectEngine:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
+        self._remember(now, keypoints, skeleton)
         updates = [e.push(keypoints, t, skeleton) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
@@ -174,6 +190,36 @@ class AutoDetectEngine:
         self.current = self.engines[best]
         rep = self._report(self.outbox.popleft()) if self.outbox else None
         return replace(updates[best], new_rep=rep, rep_count=self.rep_count)
+
+    def _remember(self, now: float, keypoints: np.ndarray | None, skeleton: str) -> None:
+        if keypoints is None:
+            coco = np.full((17, 3), np.nan, np.float32)
+        else:
+            coco = to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
+        self._frames.append((now, coco))
+        while self._frames and now - self._frames[0][0] > self._keep_s:
+            self._frames.popleft()
+
+    def _rank_by_recognition(self, group: list[Rep]) -> list[Rep]:
+        """Rivals for one physical rep, the one whose move recognition finds closest first. (Dropping the reps
+        whose move recognition would not name was measured too: 808 -> 770 reps reported on the Muay Thai
+        takes, the right move for 23 % -> 24 % of them; not worth losing a rep that an engine did find.)"""
+        a = min(r.start for r in group) - RECOGNITION_PAD_S
+        z = max(r.end for r in group) + RECOGNITION_PAD_S
+        rows = [(t, kp) for t, kp in self._frames if a <= t <= z]
+        by_score = sorted(group, key=lambda r: -r.score)
+        if len(rows) < 4 or rows[-1][0] <= rows[0][0]:
+            return by_score  # the frames are gone (a rep decided very late): fall back to the live score
+        fps = (len(rows) - 1) / (rows[-1][0] - rows[0][0])
+        take = PoseSequence(np.stack([kp for _, kp in rows]), COCO17, fps)
+        distance: dict[str, float] = {}
+        for rep in group:
+            label = rep_label(rep)
+            prepared = self.prepared.get(label)
+            if prepared is not None and label not in distance:
+                feats = take_features(take, prepared.reference.fps, self.mirror)
+                distance[label] = recognition_distance(feats, prepared)
+        return sorted(by_score, key=lambda r: distance.get(rep_label(r), math.inf))
 
     def _display_choice(self, updates: list[LiveUpdate], t: float) -> int:
         # A fresh rep decides; otherwise the best running score; otherwise keep the current choice.

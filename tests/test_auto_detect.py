@@ -132,3 +132,32 @@ def test_stream_prints_each_rep_event_once_with_its_move(references, tmp_path, c
     assert reps and [e["index"] for e in reps] == list(range(1, len(reps) + 1))
     assert all(e["reference"] == f"{e['move']} - {e['view']}" for e in reps)
     assert summary["reps"] == len(reps) == sum(s["reps"] for s in summary["by_reference"].values())
+
+
+def test_rivals_on_one_punch_or_kick_are_ranked_by_recognition_not_live_score(references):
+    # Two references found the same labelled technique; the wrong one reported the higher live score. The
+    # arbiter keeps the one recognition finds closest over the rep's own frames (the engine keeps them).
+    from core.labelled_takes import labelled_segments, load_labelled_take
+
+    prepared = [PreparedReference.from_reference(r) for r in references]
+    cases = (
+        ("straight_right_5", "straight_right", "hook_head_right"),
+        ("right_hook_head_7", "hook_head_right", "straight_right"),
+        ("front_kick_right_5", "front_kick_right", "side_kick_right"),
+        ("left_hook_head_7", "hook_head_left", "straight_left"),
+    )
+    right = total = 0
+    for name, truth, rival in cases:
+        take, labels = load_labelled_take(MUAYTHAI / "train" / f"{name}.npy")
+        engine = AutoDetectEngine(prepared)
+        for k, row in enumerate(take.keypoints):
+            engine.push(row, k / take.fps, take.skeleton)
+        for seg in labelled_segments(labels):
+            start, end = seg.start / take.fps, seg.end / take.fps
+            if len(take) / take.fps - start > engine._keep_s - 1.0:
+                continue  # older than the frames the engine keeps
+            group = [_rep(start, end, 90.0, rival), _rep(start, end, 60.0, truth)]
+            right += engine.arbiter.rank(group)[0].move == truth
+            total += 1
+    assert total >= 15
+    assert right >= 0.8 * total, f"recognition kept the labelled technique for {right} of {total}"
