@@ -175,6 +175,28 @@ def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.
         return np.where(counts > 0, sums / counts, np.nan)
 
 
+def anchored_path(cost: np.ndarray) -> np.ndarray:
+    """(L, 2) pairs (ref i, take j) of the alignment anchored_distance finds, from (0, 0) to (N-1, M-1).
+
+    A step that passes several reference frames with one take frame pairs each of them with it, as its cost did.
+    """
+    n, m = cost.shape
+    dtw = SubsequenceDTW(n, 1)
+    steps = np.zeros((m, n), np.int8)
+    dtw.update(cost[:, 0], cost[:, :1])
+    steps[0] = dtw.last_step
+    for j in range(1, m):
+        dtw.update(cost[:, j], cost[:, j : j + 1], fresh_start=False)
+        steps[j] = dtw.last_step
+    i, pairs = n - 1, []
+    for j in range(m - 1, 0, -1):
+        k = int(steps[j, i])
+        pairs += [(r, j) for r in range(i, max(i - k, -1), -1)] if k else [(i, j)]
+        i = max(0, i - k)
+    pairs += [(r, 0) for r in range(i, -1, -1)]
+    return np.array(pairs[::-1], dtype=np.int64)
+
+
 def anchored_distance(cost: np.ndarray) -> float:
     """Mean cost of the best alignment of the whole reference (N rows) with the whole take (M columns).
 

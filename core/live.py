@@ -240,6 +240,9 @@ class LiveEngine:
             feats = compute_features(coco, "coco17", self.norm)
             parts = part_costs(feats, self.prepared.features)[:, 0]
             cost = total_cost(parts, self.prepared.weights)
+            if self.prepared.part_scale is not None:
+                # The path follows the plain cost (is it the move); the grade sums tolerance-scaled parts.
+                parts = parts * self.prepared.part_scale
             joints = feats.joints[0]
         j = self.dtw.frames_seen
         slot = j % self.history
@@ -275,10 +278,16 @@ class LiveEngine:
             self.last_rep_end = cand.end
         return rep
 
+    def _grade(self, mean_cost: float, part_means: np.ndarray) -> float:
+        """The 0-100 grade of a match: its plain distance, or with several examples its scaled parts."""
+        if self.prepared.part_scale is None:
+            return float(distance_to_score(mean_cost))
+        return float(distance_to_score(self.prepared.graded_distance(part_means)))
+
     def _make_rep(self, cand: _Candidate) -> Rep | None:
-        score = float(distance_to_score(cand.mean_cost))
+        match = float(distance_to_score(cand.mean_cost))
         tempo = (cand.end - cand.start + 1) / self.n
-        if score < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
+        if match < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
             return None
         if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
             return None  # the pose matched, but the body hardly moved: guard stance, not a rep
@@ -286,6 +295,7 @@ class LiveEngine:
             p: (None if not np.isfinite(d) else float(distance_to_score(d)))
             for p, d in zip(PARTS, cand.part_means, strict=True)
         }
+        score = self._grade(cand.mean_cost, cand.part_means)
         feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
         self.rep_count += 1
         start = max(cand.start, self.last_rep_end + 1)  # reported reps never overlap
@@ -345,8 +355,8 @@ class LiveEngine:
                 ref_frame = i
                 tempo = (j - int(state.start[i]) + 1) / (i + 1)
                 if status == "ok" and phase >= MIN_PHASE_FOR_SCORE:
-                    score = float(distance_to_score(mc[i]))
                     means = state.part_means(i)
+                    score = self._grade(float(mc[i]), means)
                     parts = {
                         p: None if not np.isfinite(d) else float(distance_to_score(d))
                         for p, d in zip(PARTS, means, strict=True)

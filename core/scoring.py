@@ -30,6 +30,7 @@ from .feedback import FeedbackItem, build_feedback, part_directions
 from .pose import PoseSequence
 from .references import Reference
 from .skeleton import PARTS
+from .tolerance import part_scale as tolerance_scale
 
 D50 = 0.35
 SHAPE = 4.4
@@ -61,14 +62,22 @@ class PreparedReference:
     features: Features
     weights: np.ndarray  # (P,) part weights in PARTS order
     example_features: tuple[Features, ...] = ()  # the active span of every example (core.recognition)
+    # (N, P) factor on a take's part distance per reference frame (core.tolerance); None with one example.
+    part_scale: np.ndarray | None = None
 
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
         feats = compute_features(ref.keypoints, ref.skeleton)
         weights = np.array([ref.weights.get(p, 1.0) for p in PARTS], dtype=float)
-        others = (compute_features(e, ref.skeleton) for e in ref.extra_examples)
+        others = [compute_features(e, ref.skeleton) for e in ref.extra_examples]
         examples = tuple(active_features(f) for f in (feats, *others))
-        return cls(ref, feats, weights, examples)
+        return cls(ref, feats, weights, examples, tolerance_scale(feats, others) if others else None)
+
+    def graded_distance(self, part_means: np.ndarray) -> float:
+        """Distance for the grade from (P,) tolerance-scaled part distances: their weighted mean."""
+        seen = np.isfinite(part_means)
+        w = np.where(seen, self.weights, 0.0)
+        return float((np.where(seen, part_means, 0.0) * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
 
     def __len__(self) -> int:
         return len(self.features)
@@ -137,6 +146,9 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     per_frame = per_reference_frame(cost, path, n)
     per_part = per_reference_frame(parts, path, n)  # (N, P), NaN where never visible
     distance = float(np.mean(per_frame))
+    if prepared.part_scale is not None:
+        # Several examples: each part and phase is graded against the variation the examples show.
+        per_part = per_part * prepared.part_scale
     with np.errstate(invalid="ignore"):
         part_dist = [
             np.nanmean(per_part[:, p]) if np.isfinite(per_part[:, p]).any() else np.nan for p in range(len(PARTS))
@@ -145,6 +157,9 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
         part: (None if not np.isfinite(d) else float(distance_to_score(d)))
         for part, d in zip(PARTS, part_dist, strict=True)
     }
+    graded = distance
+    if prepared.part_scale is not None:
+        graded = prepared.graded_distance(np.array(part_dist))
     tempo = _tempo(segment, n)
     directions = part_directions(
         feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], parts[path[:, 0], path[:, 1]]
@@ -154,7 +169,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
         reference=ref.label,
         move=ref.move,
         view=ref.view,
-        score=float(distance_to_score(distance)),
+        score=float(distance_to_score(graded)),
         parts=part_scores,
         feedback=feedback,
         tempo=tempo,
