@@ -38,6 +38,8 @@ REP_MIN_AMPLITUDE = 0.5
 # A partial match must cover this share of the reference before its score is shown (a quarter of a squat,
 # standing and starting to bend, is matched by anyone standing).
 MIN_PHASE_FOR_SCORE = 0.4
+# "Step back so your whole body is visible" once a needed part has been out of sight this long (seconds).
+PARTIAL_AFTER_S = 0.7
 # Re-estimate body scale and camera roll this often (frames) over the recent window.
 RENORMALISE_EVERY = 15
 # Below this live score the person is probably not doing this move at all: part advice would be noise.
@@ -183,7 +185,10 @@ class LiveEngine:
         self.advice: list[FeedbackItem] = []
         self._ref_joints = prepared.features.joints
         self._ref_amplitude = motion_amplitude(self._ref_joints)
-        self._ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
+        ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
+        # The parts the move is about (weight >= 0.5) that the reference shows: a take must show them too.
+        self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
+        self._cut_off_since: float | None = None
 
     @staticmethod
     def _visible_parts(mask: np.ndarray, bones: bool = False) -> set[str]:
@@ -204,14 +209,7 @@ class LiveEngine:
         coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
         if self.mirror:
             coco = mirror_keypoints(coco, "coco17")
-        weight = confidence_weight(coco[0, :, 2])
-        visible = self._visible_parts(weight > 0)
-        if not visible:
-            status = "nobody"
-        elif not (self._ref_visible & {p for p in PARTS if self.prepared.weights[PARTS.index(p)] >= 0.5}) <= visible:
-            status = "partial"
-        else:
-            status = "ok"
+        status = self._status(coco[0], rel_t)
         if status != "nobody":
             self.recent.append(coco[0])
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
@@ -230,6 +228,21 @@ class LiveEngine:
             self.next_tick = rel_t + 1.0 / self.ref.fps  # after a long stall, resume instead of catching up
         self.frame_index += 1
         return self._update(rel_t, status, new_rep)
+
+    def _status(self, coco: np.ndarray, t: float) -> str:
+        """"nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
+        visible = self._visible_parts(confidence_weight(coco[:, 2]) > 0)
+        if not visible:
+            self._cut_off_since = None
+            return "nobody"
+        if self._needed <= visible:
+            self._cut_off_since = None
+            return "ok"
+        # A kick that lifts the foot out of the top of the frame or loses an ankle for a few frames is still
+        # scored with what is visible; only a body that stays cut off is told to step back.
+        if self._cut_off_since is None:
+            self._cut_off_since = t
+        return "partial" if t - self._cut_off_since >= PARTIAL_AFTER_S else "ok"
 
     def _add_column(self, coco: np.ndarray, status: str, tick: float) -> Rep | None:
         if status == "nobody" or self.norm is None:

@@ -1,0 +1,53 @@
+"""A kick whose leg leaves the frame for a moment is still scored and counted; a body cut off for a while is told so."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.labelled_takes import labelled_segments, load_labelled_take
+from core.live import MSG_PARTIAL, PARTIAL_AFTER_S, LiveEngine
+from core.references import make_reference
+from core.scoring import PreparedReference
+
+from .conftest import TESTDATA
+
+TAKE = TESTDATA / "muaythai" / "train" / "front_kick_left_7.npy"
+LEFT_LEG = [25, 27, 29, 31]  # mediapipe's left knee, ankle, heel, toes
+LEGS = list(range(25, 33))
+
+
+def _stream(keypoints: np.ndarray, prepared: PreparedReference, fps: float):
+    engine = LiveEngine(prepared)
+    updates = [engine.push(row, k / fps, "mediapipe33") for k, row in enumerate(keypoints)]
+    return engine, updates
+
+
+def test_a_kick_whose_leg_leaves_the_frame_briefly_is_still_scored_and_counted():
+    take, labels = load_labelled_take(TAKE)
+    segs = labelled_segments(labels)
+    prepared = PreparedReference.from_reference(make_reference(take.slice(segs[0].start, segs[0].end), "kick", "side"))
+    kp = take.keypoints.copy()
+    for seg in segs:  # the kicking leg leaves the frame for 4 frames at the height of every kick
+        mid = (seg.start + seg.end) // 2
+        kp[mid - 2 : mid + 2, LEFT_LEG, 2] = 0.0
+    engine, updates = _stream(kp, prepared, take.fps)
+    _, plain = _stream(take.keypoints, prepared, take.fps)
+    assert all(u.status != "partial" for u in updates)
+    assert engine.rep_count == plain[-1].rep_count == len(segs)
+    lost = [u for u in updates if np.isnan(kp[u.frame, 27, 0]) or kp[u.frame, 27, 2] == 0.0]
+    assert lost and all(u.score is not None for u in lost if u.phase is not None and u.phase >= 0.4)
+
+
+def test_legs_out_of_frame_for_two_seconds_ask_to_step_back():
+    take, labels = load_labelled_take(TAKE)
+    segs = labelled_segments(labels)
+    prepared = PreparedReference.from_reference(make_reference(take.slice(segs[0].start, segs[0].end), "kick", "side"))
+    kp = take.keypoints.copy()
+    cut = slice(300, 360)  # two seconds with knees and feet below the bottom of the frame
+    kp[cut, LEGS, 2] = 0.0
+    _, updates = _stream(kp, prepared, take.fps)
+    partial = [u.frame for u in updates if u.status == "partial"]
+    assert partial, "a body cut off for two seconds must be told to step back"
+    assert min(partial) >= cut.start + int(PARTIAL_AFTER_S * take.fps) - 1  # not at the first lost frame
+    assert max(partial) < cut.stop
+    assert any(f.message == MSG_PARTIAL for u in updates if u.status == "partial" for f in u.feedback)
