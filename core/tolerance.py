@@ -11,6 +11,7 @@ average and only shifts weight between phases and parts. With one example there 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .align import anchored_path
 from .features import Features, part_costs, total_cost
@@ -28,7 +29,7 @@ MAX_SCALE = 2.0
 SMOOTH_FRAMES = 5
 
 
-def example_spread(main: Features, others: list[Features]) -> np.ndarray:
+def example_spread(main: Features, others: list[Features]) -> NDArray[np.float64]:
     """(N, P) mean part distance of `others` to `main` per reference frame; NaN where never visible."""
     n = len(main)
     sums = np.zeros((n, len(PARTS)))
@@ -45,7 +46,7 @@ def example_spread(main: Features, others: list[Features]) -> np.ndarray:
         return np.where(counts > 0, sums / counts, np.nan)
 
 
-def _smooth(values: np.ndarray, frames: int) -> np.ndarray:
+def _smooth(values: NDArray[np.float64], frames: int) -> NDArray[np.float64]:
     """NaN-aware moving mean along axis 0."""
     kernel = np.ones(frames)
     seen = np.isfinite(values)
@@ -55,7 +56,7 @@ def _smooth(values: np.ndarray, frames: int) -> np.ndarray:
         return np.where(den > 0, num / den, np.nan)
 
 
-def part_scale(main: Features, others: list[Features]) -> np.ndarray:
+def part_scale(main: Features, others: list[Features]) -> NDArray[np.float64]:
     """(N, P) factor for a take's part distances at each reference frame; all ones without other examples."""
     n = len(main)
     if not others:
