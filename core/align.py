@@ -11,9 +11,11 @@ per-part cost sums, so a finished match reports its score and part scores withou
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from fastdtw import fastdtw
+from numpy.typing import NDArray
 
 # Step k moves the reference k frames (0 to MAX_STEP) for one take frame: a take may be 3x faster.
 MAX_STEP = 3
@@ -29,17 +31,17 @@ class MatchState:
     and 0 weight, tracked in part_weight).
     """
 
-    cost: np.ndarray
-    weight: np.ndarray
-    start: np.ndarray
-    parts: np.ndarray
-    part_weight: np.ndarray
+    cost: NDArray[np.float64]
+    weight: NDArray[np.float64]
+    start: NDArray[np.int64]
+    parts: NDArray[np.float64]
+    part_weight: NDArray[np.float64]
 
-    def mean_cost(self) -> np.ndarray:
+    def mean_cost(self) -> NDArray[np.float64]:
         with np.errstate(invalid="ignore", divide="ignore"):
             return self.cost / self.weight
 
-    def part_means(self, i: int) -> np.ndarray:
+    def part_means(self, i: int) -> NDArray[np.float64]:
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(self.part_weight[i] > 0, self.parts[i] / self.part_weight[i], np.nan)
 
@@ -64,7 +66,9 @@ class SubsequenceDTW:
     def reset(self) -> None:
         self.__init__(self.n, self.n_parts)  # type: ignore[misc]
 
-    def update(self, cost: np.ndarray, parts: np.ndarray, fresh_start: bool = True) -> MatchState:
+    def update(
+        self, cost: NDArray[np.floating[Any]], parts: NDArray[np.floating[Any]], fresh_start: bool = True
+    ) -> MatchState:
         """Add one take frame: `cost` (N,) total cost against each reference frame, `parts` (N, P).
 
         `fresh_start=False` lets no new match begin at this frame (an alignment anchored at the first frame).
@@ -126,7 +130,7 @@ class Segment:
     mean_cost: float
 
 
-def best_segment(cost: np.ndarray) -> Segment:
+def best_segment(cost: NDArray[np.float32]) -> Segment:
     """Best subsequence of the take matching the whole reference; `cost` is (N ref, M take).
 
     Ends are compared by total path cost, not by mean: a mean would reward padding the match with idle
@@ -144,7 +148,7 @@ def best_segment(cost: np.ndarray) -> Segment:
     return best
 
 
-def warp_path(cost: np.ndarray, segment: Segment, radius: int = 3) -> np.ndarray:
+def warp_path(cost: NDArray[np.float32], segment: Segment, radius: int = 3) -> NDArray[np.int64]:
     """fastdtw path between the whole reference and the take segment -> (L, 2) int (ref i, take j).
 
     fastdtw runs on frame indices with the precomputed cost matrix as its distance, so its coarse
@@ -163,7 +167,7 @@ def warp_path(cost: np.ndarray, segment: Segment, radius: int = 3) -> np.ndarray
     return out
 
 
-def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.ndarray:
+def per_reference_frame(values: NDArray[np.float32], path: NDArray[np.int64], n_ref: int) -> NDArray[np.float64]:
     """Average `values` (N, M, ...) over the take frames each reference frame is matched to -> (N, ...)."""
     picked = values[path[:, 0], path[:, 1]]
     sums = np.zeros((n_ref,) + picked.shape[1:])
@@ -175,7 +179,7 @@ def per_reference_frame(values: np.ndarray, path: np.ndarray, n_ref: int) -> np.
         return np.where(counts > 0, sums / counts, np.nan)
 
 
-def anchored_path(cost: np.ndarray) -> np.ndarray:
+def anchored_path(cost: NDArray[np.float32]) -> NDArray[np.int64]:
     """(L, 2) pairs (ref i, take j) of the alignment anchored_distance finds, from (0, 0) to (N-1, M-1).
 
     A step that passes several reference frames with one take frame pairs each of them with it, as its cost did.
@@ -197,7 +201,7 @@ def anchored_path(cost: np.ndarray) -> np.ndarray:
     return np.array(pairs[::-1], dtype=np.int64)
 
 
-def anchored_distance(cost: np.ndarray) -> float:
+def anchored_distance(cost: NDArray[np.float32]) -> float:
     """Mean cost of the best alignment of the whole reference (N rows) with the whole take (M columns).
 
     Same steps as SubsequenceDTW, but the path must start at the first take frame and end at the last:

@@ -15,8 +15,10 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .live import REP_MAX_TEMPO, LiveEngine, LiveUpdate, Rep, rep_summary
 from .pose import PoseSequence
@@ -157,7 +159,7 @@ class AutoDetectEngine:
         # Recent frames (time, COCO-17 keypoints) for recognising a rep: as long as a rep may wait, plus it.
         longest = max(len(p) / p.reference.fps for p in prepared) * REP_MAX_TEMPO
         self._keep_s = MAX_WAIT_S + longest + 2 * RECOGNITION_PAD_S + 1.0
-        self._frames: deque[tuple[float, np.ndarray]] = deque()
+        self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
         self.outbox: deque[Rep] = deque()
         self.rep_count = 0
         self.frames = 0
@@ -173,7 +175,7 @@ class AutoDetectEngine:
         """The reported reps (the latest MAX_KEPT), in the order they were reported."""
         return list(self._reported)
 
-    def push(self, keypoints: np.ndarray | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
@@ -191,7 +193,7 @@ class AutoDetectEngine:
         rep = self._report(self.outbox.popleft()) if self.outbox else None
         return replace(updates[best], new_rep=rep, rep_count=self.rep_count)
 
-    def _remember(self, now: float, keypoints: np.ndarray | None, skeleton: str) -> None:
+    def _remember(self, now: float, keypoints: NDArray[Any] | None, skeleton: str) -> None:
         if keypoints is None:
             coco = np.full((17, 3), np.nan, np.float32)
         else:

@@ -14,8 +14,10 @@ Each bone maps onto one body part, so a part's score and its feedback come from 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .skeleton import BONE_PARTNER, BONE_PARTS, BONES, COCO17_NAMES, LEFT_RIGHT_SWAP, NECK, PARTS, PELVIS, to_coco17
 
@@ -48,9 +50,9 @@ class Features:
     scale: body scale (about a torso length) in input units, used for the whole sequence.
     """
 
-    bones: np.ndarray
-    weight: np.ndarray
-    joints: np.ndarray
+    bones: NDArray[np.float32]
+    weight: NDArray[np.float32]
+    joints: NDArray[np.float32]
     scale: float
 
     def __len__(self) -> int:
@@ -60,20 +62,20 @@ class Features:
         return Features(self.bones[start:end], self.weight[start:end], self.joints[start:end], self.scale)
 
 
-def confidence_weight(conf: np.ndarray) -> np.ndarray:
+def confidence_weight(conf: NDArray[np.float32]) -> NDArray[np.float32]:
     """Map detector confidence to a 0..1 weight; joints under MIN_CONFIDENCE get 0."""
     w = (conf - MIN_CONFIDENCE) / (FULL_CONFIDENCE - MIN_CONFIDENCE)
     return np.where(np.isfinite(w), np.clip(w, 0.0, 1.0), 0.0).astype(np.float32)
 
 
-def mirror_keypoints(keypoints: np.ndarray, skeleton: str) -> np.ndarray:
+def mirror_keypoints(keypoints: NDArray[np.float32], skeleton: str) -> NDArray[np.float32]:
     """Swap the person's left and right and flip x (a left-handed take against a right-handed coach)."""
     out = keypoints[:, LEFT_RIGHT_SWAP[skeleton]].copy()
     out[..., 0] = -out[..., 0]
     return out
 
 
-def body_scale(coco: np.ndarray) -> float:
+def body_scale(coco: NDArray[np.float32]) -> float:
     """Person size in input units: 90th percentile over frames of max(torso, 1.5 x shoulder width).
 
     The torso alone collapses when it points at the camera (a push-up filmed from the front) and the
@@ -90,7 +92,7 @@ def body_scale(coco: np.ndarray) -> float:
     return float(np.percentile(size, 90)) if size.size else float("nan")
 
 
-def roll_angle(xy: np.ndarray) -> float:
+def roll_angle(xy: NDArray[np.float32]) -> float:
     """Median angle of the trunk (pelvis to neck) from image-up, clamped to MAX_ROLL_CORRECTION."""
     neck = (xy[:, _IDX["left_shoulder"]] + xy[:, _IDX["right_shoulder"]]) / 2
     pelvis = (xy[:, _IDX["left_hip"]] + xy[:, _IDX["right_hip"]]) / 2
@@ -108,10 +110,10 @@ class Normalisation:
 
     scale: float
     roll: float
-    bone_lengths: np.ndarray  # (B,) full length of each bone in input units
+    bone_lengths: NDArray[np.float64]  # (B,) full length of each bone in input units
 
 
-def estimate_normalisation(keypoints: np.ndarray, skeleton: str) -> Normalisation:
+def estimate_normalisation(keypoints: NDArray[Any], skeleton: str) -> Normalisation:
     """Torso length and camera roll of (T, K, 3) keypoints (confidence-filtered, NaN-aware)."""
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
     weight = confidence_weight(coco[..., 2])
@@ -123,7 +125,7 @@ def estimate_normalisation(keypoints: np.ndarray, skeleton: str) -> Normalisatio
 _MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}
 
 
-def _bone_points(xy: np.ndarray, name: str) -> np.ndarray:
+def _bone_points(xy: NDArray[np.float32], name: str) -> NDArray[np.float32]:
     """(T, 2) positions of a bone end: a joint, or the neck / pelvis midpoint."""
     if name in _MIDPOINTS:
         a, b = _MIDPOINTS[name]
@@ -131,7 +133,7 @@ def _bone_points(xy: np.ndarray, name: str) -> np.ndarray:
     return xy[:, _IDX[name]]
 
 
-def _bone_point_weight(weight: np.ndarray, name: str) -> np.ndarray:
+def _bone_point_weight(weight: NDArray[np.float32], name: str) -> NDArray[np.float32]:
     """(T,) confidence weight of a bone end: a midpoint is as sure as its weaker joint."""
     if name in _MIDPOINTS:
         a, b = _MIDPOINTS[name]
@@ -139,7 +141,7 @@ def _bone_point_weight(weight: np.ndarray, name: str) -> np.ndarray:
     return weight[:, _IDX[name]]
 
 
-def bone_lengths(xy: np.ndarray, scale: float) -> np.ndarray:
+def bone_lengths(xy: NDArray[np.float32], scale: float) -> NDArray[np.float64]:
     """(B,) full length of every bone over (T, 17, 2) joints (NaN missing): see BONE_LENGTH_PERCENTILE."""
     floor = MIN_BONE_LENGTH * scale if np.isfinite(scale) and scale > 0 else 1.0
     out = np.full(len(BONES), floor)
@@ -151,7 +153,7 @@ def bone_lengths(xy: np.ndarray, scale: float) -> np.ndarray:
     return np.maximum(out, out[BONE_PARTNER])
 
 
-def compute_features(keypoints: np.ndarray, skeleton: str, norm: Normalisation | None = None) -> Features:
+def compute_features(keypoints: NDArray[Any], skeleton: str, norm: Normalisation | None = None) -> Features:
     """(T, K, 3) keypoints (x, y, confidence; NaN missing) -> Features.
 
     `norm` fixes scale, roll and bone lengths (estimated elsewhere, e.g. on the matched segment only); by
@@ -187,7 +189,7 @@ def compute_features(keypoints: np.ndarray, skeleton: str, norm: Normalisation |
     return Features(bones, bone_w, joints, float(scale))
 
 
-def part_costs(take: Features, ref: Features) -> np.ndarray:
+def part_costs(take: Features, ref: Features) -> NDArray[np.float32]:
     """Per-part distances between every reference frame and every take frame.
 
     Returns (N, M, P) float32 for N reference frames, M take frames, P parts: the confidence-weighted
@@ -207,7 +209,7 @@ def part_costs(take: Features, ref: Features) -> np.ndarray:
     return out
 
 
-def total_cost(parts: np.ndarray, part_weights: np.ndarray) -> np.ndarray:
+def total_cost(parts: NDArray[np.float32], part_weights: NDArray[np.float64]) -> NDArray[np.float32]:
     """Weighted mean over the visible parts of (..., P) part costs -> (...); MISSING_COST where none."""
     visible = np.isfinite(parts)
     w = np.where(visible, part_weights, 0.0)
@@ -219,12 +221,13 @@ def total_cost(parts: np.ndarray, part_weights: np.ndarray) -> np.ndarray:
     return np.where(enough & np.isfinite(total), total, MISSING_COST).astype(np.float32)
 
 
-def away_from_rest(feats: Features, rest_frames: int = 3) -> np.ndarray:
+def away_from_rest(feats: Features, rest_frames: int = 3) -> NDArray[np.float32]:
     """(T,) distance of each frame's bones from the rest pose (mean of the first and last frames)."""
     bones = np.nan_to_num(feats.bones.reshape(len(feats), -1))
     k = max(1, min(rest_frames, len(bones) // 3))
     rest = np.concatenate([bones[:k], bones[-k:]]).mean(axis=0)
-    return np.linalg.norm(bones - rest, axis=-1)
+    away: NDArray[np.float32] = np.linalg.norm(bones - rest, axis=-1)  # numpy's stub: Any with an axis
+    return away
 
 
 # A frame is active when its pose is further from the rest pose (the mean of the first and last frames)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from .align import SubsequenceDTW
+from .align import MatchState, SubsequenceDTW
 from .features import (
     MISSING_COST,
     Normalisation,
@@ -115,7 +117,7 @@ class LiveUpdate:
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
 
 
-def motion_amplitude(joints: np.ndarray) -> float:
+def motion_amplitude(joints: NDArray[np.float32]) -> float:
     """Largest mean displacement of (T, 17, 2) body-centred joints from the first frame where they are seen."""
     seen = np.isfinite(joints).all(axis=-1)
     rows = np.flatnonzero(seen.any(axis=1))
@@ -135,7 +137,7 @@ class _Candidate:
     mean_cost: float
     start: int
     end: int
-    part_means: np.ndarray
+    part_means: NDArray[np.float64]
 
 
 @dataclass
@@ -143,10 +145,10 @@ class _Columns:
     """Bounded history of the resampled stream, indexed by column number modulo its length."""
 
     size: int
-    times: np.ndarray = field(init=False)
-    joints: np.ndarray = field(init=False)
-    steps: np.ndarray = field(init=False)
-    parts: np.ndarray = field(init=False)
+    times: NDArray[np.float64] = field(init=False)
+    joints: NDArray[np.float32] = field(init=False)
+    steps: NDArray[np.int8] = field(init=False)
+    parts: NDArray[np.float32] = field(init=False)
 
     def __post_init__(self) -> None:
         self.times = np.zeros(self.size)
@@ -169,7 +171,7 @@ class LiveEngine:
         self.cols = _Columns(self.history)
         self.cols.steps = np.zeros((self.history, self.n), np.int8)
         self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
-        self.recent = deque(maxlen=self.history)  # raw keypoints for scale and roll
+        self.recent: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # raw keypoints for scale and roll
         self.norm: Normalisation | None = None
         self.frame_index = 0
         self.next_tick = 0.0
@@ -191,14 +193,14 @@ class LiveEngine:
         self._cut_off_since: float | None = None
 
     @staticmethod
-    def _visible_parts(mask: np.ndarray, bones: bool = False) -> set[str]:
+    def _visible_parts(mask: NDArray[np.bool_], bones: bool = False) -> set[str]:
         from .skeleton import BONE_PARTS
 
         if bones:
             return {PARTS[p] for p in range(len(PARTS)) if mask[p == BONE_PARTS].all()}
         return {part for part, joints in PART_JOINTS.items() if mask[list(joints)].mean() >= 0.5}
 
-    def push(self, keypoints: np.ndarray | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
         if self.t0 is None:
             self.t0 = t
@@ -229,7 +231,7 @@ class LiveEngine:
         self.frame_index += 1
         return self._update(rel_t, status, new_rep)
 
-    def _status(self, coco: np.ndarray, t: float) -> str:
+    def _status(self, coco: NDArray[np.float32], t: float) -> str:
         """"nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
         visible = self._visible_parts(confidence_weight(coco[:, 2]) > 0)
         if not visible:
@@ -244,7 +246,7 @@ class LiveEngine:
             self._cut_off_since = t
         return "partial" if t - self._cut_off_since >= PARTIAL_AFTER_S else "ok"
 
-    def _add_column(self, coco: np.ndarray, status: str, tick: float) -> Rep | None:
+    def _add_column(self, coco: NDArray[np.float32], status: str, tick: float) -> Rep | None:
         if status == "nobody" or self.norm is None:
             parts = np.full((self.n, len(PARTS)), np.nan, np.float32)
             cost = np.full(self.n, MISSING_COST, np.float32)
@@ -266,7 +268,7 @@ class LiveEngine:
         self.cols.steps[slot] = self.dtw.last_step
         return self._track_reps(j, state)
 
-    def _track_reps(self, j: int, state) -> Rep | None:
+    def _track_reps(self, j: int, state: MatchState) -> Rep | None:
         total = float(state.cost[-1])
         start = int(state.start[-1])
         fits = (
@@ -291,7 +293,7 @@ class LiveEngine:
             self.last_rep_end = cand.end
         return rep
 
-    def _grade(self, mean_cost: float, part_means: np.ndarray) -> float:
+    def _grade(self, mean_cost: float, part_means: NDArray[np.float64]) -> float:
         """The 0-100 grade of a match: its plain distance, or with several examples its scaled parts."""
         if self.prepared.part_scale is None:
             return float(distance_to_score(mean_cost))
@@ -327,9 +329,9 @@ class LiveEngine:
         cols = np.arange(max(start, self.dtw.frames_seen - self.history + 1), end + 1) % self.history
         return motion_amplitude(self.cols.joints[cols])
 
-    def _backtrack(self, j: int, i: int) -> np.ndarray:
+    def _backtrack(self, j: int, i: int) -> NDArray[np.int64]:
         """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first."""
-        pairs = []
+        pairs: list[tuple[int, int]] = []
         oldest = self.dtw.frames_seen - self.history
         while j >= 0 and j > oldest:
             pairs.append((i, j))

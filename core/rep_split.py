@@ -31,6 +31,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .features import compute_features
 
@@ -55,7 +56,7 @@ class Split:
     found_rests: bool
 
 
-def _smooth(x: np.ndarray, width: int) -> np.ndarray:
+def _smooth(x: NDArray[np.float64], width: int) -> NDArray[np.float64]:
     """Moving average over `width` frames; edges repeat the end values so the ends are not pulled down."""
     if width <= 1 or len(x) == 0:
         return x
@@ -64,19 +65,22 @@ def _smooth(x: np.ndarray, width: int) -> np.ndarray:
     return np.apply_along_axis(lambda v: np.convolve(v, kernel, "valid"), 0, padded)
 
 
-def _fill_gaps(x: np.ndarray) -> np.ndarray:
+def _fill_gaps(x: NDArray[np.float64]) -> NDArray[np.float64]:
     """Linear interpolation over NaN frames per column, so a briefly lost joint does not break the signal."""
     out = x.copy()
     t = np.arange(len(x))
     for col in np.ndindex(x.shape[1:]):
-        v = out[(slice(None), *col)]
+        key: tuple[slice | int, ...] = (slice(None), *col)  # not inline: mypy takes out[(a, *b)] for 3.11's out[a, *b]
+        v = out[key]
         ok = np.isfinite(v)
         if ok.sum() >= 2 and not ok.all():
             v[~ok] = np.interp(t[~ok], t[ok], v[ok])
     return out
 
 
-def activity(keypoints: np.ndarray, skeleton: str, fps: float) -> tuple[np.ndarray, np.ndarray]:
+def activity(
+    keypoints: NDArray[np.float32], skeleton: str, fps: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """(T,) motion (body sizes / s) and (T,) pose change from the guard pose (body sizes), smoothed."""
     width = max(1, round(SMOOTH_S * fps))
     # The comparison features' joints: around the pelvis, in body sizes, one scale for the whole take (a
@@ -94,12 +98,12 @@ def activity(keypoints: np.ndarray, skeleton: str, fps: float) -> tuple[np.ndarr
     return _smooth(speed, width), _smooth(change, width)
 
 
-def _above_halfway(signal: np.ndarray) -> tuple[np.ndarray, float]:
+def _above_halfway(signal: NDArray[np.float64]) -> tuple[NDArray[np.bool_], float]:
     rest, moving = np.percentile(signal, [REST_PERCENTILE, MOTION_PERCENTILE])
     return signal > rest + ACTIVE_FRACTION * (moving - rest), float(rest)
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def _runs(mask: NDArray[np.bool_]) -> list[tuple[int, int]]:
     edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
 
@@ -113,7 +117,7 @@ def _drop_cut_reps(stretches: list[tuple[int, int]], n: int) -> list[tuple[int, 
     return [(a, b) for a, b in stretches if (a > 0 and b < n) or b - a >= CUT_REP_FRACTION * typical]
 
 
-def split_reps(keypoints: np.ndarray, skeleton: str, fps: float) -> Split:
+def split_reps(keypoints: NDArray[np.float32], skeleton: str, fps: float) -> Split:
     """Repetitions of one recording as frame ranges; the whole take when no clear rest separates them.
 
     keypoints: (T, K, 3) float32 x, y, confidence in `skeleton` order, NaN where nobody was found.

@@ -12,8 +12,10 @@ pair. The steep shape keeps what is nearly identical (another rep by the same pe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .align import Segment, best_segment, per_reference_frame, warp_path
 from .features import (
@@ -39,19 +41,20 @@ SHAPE = 4.4
 SAME_MOVE_MIN_SCORE = 50.0
 
 
-def distance_to_score(d: float | np.ndarray) -> float | np.ndarray:
+def distance_to_score(d: float | NDArray[np.floating[Any]]) -> float | NDArray[np.float64]:
     """Calibrated mapping of a mean distance (torso lengths) to 0-100; NaN stays NaN."""
     d = np.maximum(np.asarray(d, dtype=float), 0.0)
     out = 100.0 / (1.0 + (d / D50) ** SHAPE)
     return float(out) if out.ndim == 0 else out
 
 
-def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> np.ndarray:
+def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> NDArray[np.int_]:
     """Nearest-frame indices that play `n_frames` at `fps_from` as if sampled at `fps_to`."""
     if abs(fps_from - fps_to) < 0.5:
         return np.arange(n_frames)
     count = max(2, int(round(n_frames * fps_to / fps_from)))
-    return np.clip(np.round(np.arange(count) * fps_from / fps_to).astype(int), 0, n_frames - 1)
+    idx: NDArray[np.int_] = np.clip(np.round(np.arange(count) * fps_from / fps_to).astype(int), 0, n_frames - 1)
+    return idx
 
 
 @dataclass(frozen=True)
@@ -60,10 +63,10 @@ class PreparedReference:
 
     reference: Reference
     features: Features
-    weights: np.ndarray  # (P,) part weights in PARTS order
+    weights: NDArray[np.float64]  # (P,) part weights in PARTS order
     example_features: tuple[Features, ...] = ()  # the active span of every example (core.recognition)
     # (N, P) factor on a take's part distance per reference frame (core.tolerance); None with one example.
-    part_scale: np.ndarray | None = None
+    part_scale: NDArray[np.float64] | None = None
 
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
@@ -73,7 +76,7 @@ class PreparedReference:
         examples = tuple(active_features(f) for f in (feats, *others))
         return cls(ref, feats, weights, examples, tolerance_scale(feats, others) if others else None)
 
-    def graded_distance(self, part_means: np.ndarray) -> float:
+    def graded_distance(self, part_means: NDArray[np.float64]) -> float:
         """Distance for the grade from (P,) tolerance-scaled part distances: their weighted mean."""
         seen = np.isfinite(part_means)
         w = np.where(seen, self.weights, 0.0)
@@ -122,7 +125,9 @@ class TakeScore:
         }
 
 
-def _locate(kp: np.ndarray, skeleton: str, prepared: PreparedReference, norm: Normalisation | None):
+def _locate(
+    kp: NDArray[np.float32], skeleton: str, prepared: PreparedReference, norm: Normalisation | None
+) -> tuple[Features, NDArray[np.float32], NDArray[np.float32], Segment]:
     feats = compute_features(kp, skeleton, norm)
     parts = part_costs(feats, prepared.features)  # (N, M, P)
     cost = total_cost(parts, prepared.weights)  # (N, M)
