@@ -169,12 +169,19 @@ def warp_path(cost: NDArray[np.float32], segment: Segment, radius: int = 3) -> N
 
 def per_reference_frame(values: NDArray[np.float32], path: NDArray[np.int64], n_ref: int) -> NDArray[np.float64]:
     """Average `values` (N, M, ...) over the take frames each reference frame is matched to -> (N, ...)."""
-    picked = values[path[:, 0], path[:, 1]]
+    return mean_per_reference_frame(values[path[:, 0], path[:, 1]], path[:, 0], n_ref)
+
+
+def mean_per_reference_frame(
+    picked: NDArray[np.float32], ref_frames: NDArray[np.int64], n_ref: int
+) -> NDArray[np.float64]:
+    """(L, ...) values along a path, one per pair, averaged per reference frame `ref_frames` -> (N, ...);
+    NaN values are left out, NaN where a frame has none."""
     sums = np.zeros((n_ref,) + picked.shape[1:])
     counts = np.zeros((n_ref,) + picked.shape[1:])
     finite = np.isfinite(picked)
-    np.add.at(sums, path[:, 0], np.where(finite, picked, 0.0))
-    np.add.at(counts, path[:, 0], finite)
+    np.add.at(sums, ref_frames, np.where(finite, picked, 0.0))
+    np.add.at(counts, ref_frames, finite)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(counts > 0, sums / counts, np.nan)
 

@@ -194,12 +194,24 @@ def part_costs(take: Features, ref: Features) -> NDArray[np.float32]:
 
     Returns (N, M, P) float32 for N reference frames, M take frames, P parts: the confidence-weighted
     mean bone-vector difference (torso lengths) of the part; NaN where the part is not visible in both.
+    Memory is N x M x bones x 2 floats: callers comparing long takes pass them in slices.
     """
     diff = ref.bones[:, None] - take.bones[None, :]  # (N, M, B, 2)
-    dist = np.sqrt(np.einsum("nmbc,nmbc->nmb", diff, diff))
     w = ref.weight[:, None] * take.weight[None, :]  # (N, M, B)
+    return _part_means(np.sqrt(np.einsum("nmbc,nmbc->nmb", diff, diff)), w)
+
+
+def paired_part_costs(take: Features, ref: Features, pairs: NDArray[np.int64]) -> NDArray[np.float32]:
+    """(L, P) part distances of the (ref i, take j) frame pairs of an alignment path only: O(L) memory."""
+    diff = ref.bones[pairs[:, 0]] - take.bones[pairs[:, 1]]  # (L, B, 2)
+    w = ref.weight[pairs[:, 0]] * take.weight[pairs[:, 1]]
+    return _part_means(np.sqrt(np.einsum("lbc,lbc->lb", diff, diff)), w)
+
+
+def _part_means(dist: NDArray[np.float32], w: NDArray[np.float32]) -> NDArray[np.float32]:
+    """(..., B) bone distances and weights -> (..., P) weighted mean per part, NaN where nothing is visible."""
     dist = np.where(w > 0, dist, 0.0)
-    out = np.empty(dist.shape[:2] + (NUM_PARTS,), np.float32)
+    out = np.empty(dist.shape[:-1] + (NUM_PARTS,), np.float32)
     for p in range(NUM_PARTS):
         sel = p == BONE_PARTS
         wsum = w[..., sel].sum(axis=-1)

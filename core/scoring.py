@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .align import Segment, best_segment, per_reference_frame, warp_path
+from .align import Segment, best_segment, mean_per_reference_frame, per_reference_frame, warp_path
 from .features import (
     Features,
     Normalisation,
@@ -25,6 +25,7 @@ from .features import (
     compute_features,
     estimate_normalisation,
     mirror_keypoints,
+    paired_part_costs,
     part_costs,
     total_cost,
 )
@@ -125,13 +126,23 @@ class TakeScore:
         }
 
 
+# Reference x take frame pairs whose part costs are computed at once: a 10 s reference against a 10 min take
+# would otherwise hold an (N, M, bones, 2) difference array of about 0.5 GB; in slices of this many pairs
+# the transient arrays stay near 20 MB.
+COST_SLICE_CELLS = 100_000
+
+
 def _locate(
     kp: NDArray[np.float32], skeleton: str, prepared: PreparedReference, norm: Normalisation | None
-) -> tuple[Features, NDArray[np.float32], NDArray[np.float32], Segment]:
+) -> tuple[Features, NDArray[np.float32], Segment]:
+    """The take's features, the (N, M) frame-pair cost and the best segment; only (N, M) is kept whole."""
     feats = compute_features(kp, skeleton, norm)
-    parts = part_costs(feats, prepared.features)  # (N, M, P)
-    cost = total_cost(parts, prepared.weights)  # (N, M)
-    return feats, parts, cost, best_segment(cost)
+    n, m = len(prepared), len(feats)
+    cost = np.empty((n, m), np.float32)
+    step = max(1, COST_SLICE_CELLS // n)
+    for a in range(0, m, step):
+        cost[:, a : a + step] = total_cost(part_costs(feats.slice(a, a + step), prepared.features), prepared.weights)
+    return feats, cost, best_segment(cost)
 
 
 def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = False) -> TakeScore:
@@ -141,15 +152,16 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     kp = take.keypoints[idx]
     if mirror:
         kp = mirror_keypoints(kp, take.skeleton)
-    _, _, _, found = _locate(kp, take.skeleton, prepared, None)
+    _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
     norm = estimate_normalisation(kp[found.start : found.end + 1], take.skeleton)
-    feats, parts, cost, segment = _locate(kp, take.skeleton, prepared, norm)
+    feats, cost, segment = _locate(kp, take.skeleton, prepared, norm)
     path = warp_path(cost, segment)
     n = len(prepared)
     per_frame = per_reference_frame(cost, path, n)
-    per_part = per_reference_frame(parts, path, n)  # (N, P), NaN where never visible
+    on_path = paired_part_costs(feats, prepared.features, path)  # (L, P)
+    per_part = mean_per_reference_frame(on_path, path[:, 0], n)  # (N, P), NaN where never visible
     distance = float(np.mean(per_frame))
     if prepared.part_scale is not None:
         # Several examples: each part and phase is graded against the variation the examples show.
@@ -166,9 +178,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     if prepared.part_scale is not None:
         graded = prepared.graded_distance(np.array(part_dist))
     tempo = _tempo(segment, n)
-    directions = part_directions(
-        feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], parts[path[:, 0], path[:, 1]]
-    )
+    directions = part_directions(feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path)
     feedback = build_feedback(part_scores, ref.weights, directions, tempo)
     return TakeScore(
         reference=ref.label,
