@@ -20,7 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .live import REP_MAX_TEMPO, LiveEngine, LiveUpdate, Rep, rep_summary
+from .live import REP_MAX_TEMPO, LiveEngine
+from .live_events import LiveUpdate, Rep, rep_summary
 from .pose import PoseSequence
 from .recognition import recognition_distance, take_features
 from .scoring import PreparedReference

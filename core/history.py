@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import PoseCoachError
 from .labels import move_of
-from .live import Rep
+from .live_events import Rep
 from .paths import default_history_path
 from .skeleton import PARTS
 

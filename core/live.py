@@ -26,6 +26,7 @@ from .features import (
 )
 from .feedback import FeedbackItem, build_feedback, part_directions
 from .feedback_stabilizer import FeedbackStabilizer
+from .live_events import LiveUpdate, Rep, rep_summary
 from .scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
 from .skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 
@@ -51,67 +52,6 @@ FEEDBACK_EVERY = 6
 
 MSG_NOBODY = "step into the frame"
 MSG_PARTIAL = "step back so your whole body is visible"
-
-
-@dataclass(frozen=True)
-class Rep:
-    """One completed performance of the reference in the stream."""
-
-    index: int
-    start: float
-    end: float
-    score: float
-    parts: dict[str, float | None]
-    tempo: float
-    feedback: tuple[FeedbackItem, ...] = ()
-    move: str = ""  # the reference's move and view: in auto-detect each rep names the move it was
-    view: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "event": "rep",
-            "index": self.index,
-            "move": self.move,
-            "view": self.view,
-            "start": round(self.start, 3),
-            "end": round(self.end, 3),
-            "score": round(self.score, 1),
-            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
-            "tempo": round(self.tempo, 3),
-            "feedback": [f.as_dict() for f in self.feedback],
-        }
-
-
-@dataclass(frozen=True)
-class LiveUpdate:
-    """What the view needs after one frame. `score` is None while no score is meaningful."""
-
-    frame: int
-    t: float
-    status: str  # "ok", "nobody", "partial"
-    score: float | None
-    parts: dict[str, float | None]
-    phase: float | None
-    tempo: float | None
-    feedback: tuple[FeedbackItem, ...]
-    rep_count: int
-    new_rep: Rep | None = None
-    reference: str = ""
-    ref_frame: int | None = None  # reference frame at the current phase (for the ghost)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "frame": self.frame,
-            "t": round(self.t, 3),
-            "status": self.status,
-            "reference": self.reference,
-            "score": None if self.score is None else round(self.score, 1),
-            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
-            "phase": None if self.phase is None else round(self.phase, 3),
-            "tempo": None if self.tempo is None else round(self.tempo, 3),
-            "feedback": [f.as_dict() for f in self.feedback],
-            "rep": self.rep_count,
-        }
 
 
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
@@ -395,16 +335,3 @@ class LiveEngine:
 
     def summary(self) -> dict[str, object]:
         return rep_summary(self.ref.label, self.frame_index, self.rep_count, [r.score for r in self.reps])
-
-
-def rep_summary(reference: str | None, frames: int, reps: int, scores: list[float]) -> dict[str, object]:
-    """The `summary` event of a session: rep count and rep scores (the latest ones kept)."""
-    return {
-        "event": "summary",
-        "reference": reference,
-        "frames": frames,
-        "reps": reps,
-        "rep_scores": [round(s, 1) for s in scores],
-        "mean_score": round(float(np.mean(scores)), 1) if scores else None,
-        "best_score": round(float(np.max(scores)), 1) if scores else None,
-    }

@@ -13,7 +13,8 @@ from numpy.typing import NDArray
 
 from .auto_detect import AutoDetectEngine, rep_label
 from .errors import PoseCoachError
-from .live import LiveEngine, Rep
+from .live import LiveEngine
+from .live_events import Rep
 from .scoring import PreparedReference
 from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 

@@ -13,7 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .auto_detect import AutoDetectEngine
-from .live import LiveEngine, LiveUpdate
+from .live import LiveEngine
+from .live_events import LiveUpdate
 from .overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
 from .pose import PoseEstimator
 from .recording import RecordedTake, TakeRecorder

@@ -10,7 +10,7 @@ import pytest
 
 from core.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
 from core.cli import main as cli_main
-from core.live import Rep
+from core.live_events import Rep
 from core.pose import PoseSequence
 from core.references import Library, make_reference
 from core.scoring import PreparedReference
