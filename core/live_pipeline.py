@@ -16,8 +16,7 @@ from .auto_detect import AutoDetectEngine
 from .live import LiveEngine
 from .live_events import LiveUpdate
 from .overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
-from .pose import PoseEstimator
-from .recording import RecordedTake, TakeRecorder
+from .pose import PoseEstimator, PoseFrame
 from .references import Reference
 from .scoring import PreparedReference
 from .skeleton import MEDIAPIPE33, to_coco17
@@ -44,74 +43,102 @@ class ViewFrame:
     work_ms: float
     recording: float | None  # seconds recorded so far, None when not recording
     mirrored: bool = False
+    generation: int = 0  # the source it came from (core.sources.Frame.generation)
 
 
-def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
+def engine_for(prepared: list[PreparedReference], mirror: bool = False) -> Engine | None:
     """One reference: follow it; several: auto-detect among them; none: no engine."""
-    prepared = [PreparedReference.from_reference(r) for r in references]
     if not prepared:
         return None
     return LiveEngine(prepared[0], mirror) if len(prepared) == 1 else AutoDetectEngine(prepared, mirror)
 
 
+def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
+    return engine_for([PreparedReference.from_reference(r) for r in references], mirror)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A frame's pose, as the engine and the recorder take it: (33, 3) px keypoints, None without a person."""
+
+    pose: PoseFrame
+    keypoints: NDArray[np.float32] | None
+    pose_ms: float
+    started: float  # perf_counter() when the frame's work began
+
+
 class LivePipeline:
+    """Pose estimation and drawing; `process` also runs its own engine (render, benches).
+
+    The app's practice session (core.practice_session) calls `estimate` and `draw` itself, so that it can
+    feed the engine and the recorder it owns in between.
+    """
+
     def __init__(self, estimator: PoseEstimator, engine: Engine | None = None, mirror_display: bool = True) -> None:
         self.estimator = estimator
         self.engine = engine
         self.mirror_display = mirror_display
         self.trails = Trails()
-        self.recorder: TakeRecorder | None = None
-        self._ref_coco: dict[str, NDArray[Any]] = {}
+        self._ref_coco: dict[str, tuple[Reference, NDArray[Any]]] = {}
 
     def set_engine(self, engine: Engine | None) -> None:
         self.engine = engine
-        self._ref_coco = {}
 
     def reset(self) -> None:
         """A new source: forget tracking and trails."""
         self.estimator.reset()
         self.trails.clear()
 
-    def start_recording(self, source: str, fps: float) -> None:
-        self.recorder = TakeRecorder(source, fps)
-
-    def stop_recording(self) -> RecordedTake | None:
-        recorder, self.recorder = self.recorder, None
-        return recorder.finish() if recorder is not None else None
-
-    def process(self, frame: Frame) -> ViewFrame:
-        t0 = time.perf_counter()
+    def estimate(self, frame: Frame) -> Estimate:
+        started = time.perf_counter()
         pose = self.estimator.process(frame)
-        t1 = time.perf_counter()
-        kp33 = pose.keypoints_px() if pose.detected else None
-        update = self.engine.push(kp33, frame.t, MEDIAPIPE33) if self.engine is not None else None
-        if self.recorder is not None:
-            self.recorder.add(frame.t, frame.image, kp33)
+        keypoints = pose.keypoints_px() if pose.detected else None
+        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started)
+
+    def draw(
+        self,
+        frame: Frame,
+        est: Estimate,
+        update: LiveUpdate | None,
+        engine: Engine | None,
+        recording: float | None = None,
+        mirrored: bool | None = None,
+    ) -> ViewFrame:
+        """Trails, pose and the ghost of `engine`'s reference drawn on the frame's own image."""
+        drawn = time.perf_counter()
         image = frame.image  # the pipeline owns the frame now: draw on it, no full-frame copy
+        kp33 = est.keypoints
         coco = to_coco17(kp33[None], MEDIAPIPE33)[0] if kp33 is not None else None
         self.trails.push(coco)
-        ghost = self._ghost(update, coco, (image.shape[1], image.shape[0]))
+        ghost = self._ghost(update, engine, coco, (image.shape[1], image.shape[0]))
         if ghost is not None:
             draw_ghost(image, ghost)
         self.trails.draw(image)
         if coco is not None:
             draw_pose(image, coco)
-        recording = self.recorder.elapsed if self.recorder is not None else None
+        work_ms = (drawn - est.started) * 1000.0 - est.pose_ms + (time.perf_counter() - drawn) * 1000.0
+        mirror = self.mirror_display if mirrored is None else mirrored
         return ViewFrame(
-            frame.index, frame.t, image, update, pose.detected,
-            (t1 - t0) * 1000.0, (time.perf_counter() - t1) * 1000.0, recording, self.mirror_display,
+            frame.index, frame.t, image, update, est.pose.detected,
+            est.pose_ms, work_ms, recording, mirror, frame.generation,
         )  # fmt: skip
 
+    def process(self, frame: Frame) -> ViewFrame:
+        est = self.estimate(frame)
+        update = self.engine.push(est.keypoints, frame.t, MEDIAPIPE33) if self.engine is not None else None
+        return self.draw(frame, est, update, self.engine)
+
     def _ghost(
-        self, update: LiveUpdate | None, coco: NDArray[Any] | None, size: tuple[int, int]
+        self, update: LiveUpdate | None, engine: Engine | None, coco: NDArray[Any] | None, size: tuple[int, int]
     ) -> NDArray[Any] | None:
-        if update is None or update.ref_frame is None or self.engine is None:
+        if update is None or update.ref_frame is None or engine is None:
             return None
-        engine = self.engine.current if isinstance(self.engine, AutoDetectEngine) else self.engine
+        engine = engine.current if isinstance(engine, AutoDetectEngine) else engine
         ref = engine.ref
-        if ref.label not in self._ref_coco:
-            self._ref_coco[ref.label] = to_coco17(ref.keypoints, ref.skeleton)
-        ref_coco = self._ref_coco[ref.label]
+        cached = self._ref_coco.get(ref.label)
+        if cached is None or cached[0] is not ref:  # a reference saved again under its label is new
+            cached = self._ref_coco[ref.label] = (ref, to_coco17(ref.keypoints, ref.skeleton))
+        ref_coco = cached[1]
         frame = min(update.ref_frame, len(ref_coco) - 1)
         return ghost_keypoints(ref_coco[frame], coco, size)
 
@@ -119,4 +146,4 @@ class LivePipeline:
         self.estimator.close()
 
 
-__all__ = ["Engine", "LivePipeline", "ViewFrame", "make_engine"]
+__all__ = ["Engine", "Estimate", "LivePipeline", "ViewFrame", "engine_for", "make_engine"]

@@ -38,6 +38,11 @@ class LatestSlot(Generic[T]):
             self._cond.notify_all()
             return True
 
+    def wait_taken(self, timeout: float) -> bool:
+        """Wait until the waiting item (if any) was taken: a file's end is announced after its last frame."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._item is None or self._closed, timeout)
+
     def take(self, timeout: float | None = None) -> T | None:
         """The newest item, waiting up to `timeout` s; None on timeout or once closed."""
         with self._cond:

@@ -5,18 +5,45 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
 from .errors import NoPoseError
-from .skeleton import MEDIAPIPE33
+from .skeleton import MEDIAPIPE33, PART_JOINTS, to_coco17
 from .sources import Frame
 
 NUM_LANDMARKS = 33
 # Below this fraction of frames with a person, a take is "nobody detected" rather than a bad score.
 MIN_POSE_FRACTION = 0.2
+# A person is present when this many torso and limb joints are visible, at least PRESENT_TORSO_JOINTS of
+# them shoulders or hips. mediapipe keeps returning a whole skeleton, nose included, for a while after
+# the person has left (tracking) and for a face at the frame's edge; its visibilities say what is real.
+# Head and shoulders of someone too close still count, so the live engine can ask them to step back.
+PRESENT_VISIBILITY = 0.5
+PRESENT_BODY_JOINTS = 4
+PRESENT_TORSO_JOINTS = 2
+_TORSO = np.array(PART_JOINTS["torso"])
+_BODY = np.array(sorted({j for part, joints in PART_JOINTS.items() if part != "head" for j in joints}))
+
+
+def person_present(keypoints: NDArray[np.floating[Any]], skeleton: str = MEDIAPIPE33) -> NDArray[np.bool_]:
+    """(..., K, C) keypoints whose last channel is visibility/confidence -> (...) bool: a body is there.
+
+    Missing joints are NaN and count as not visible; the nose alone decides nothing (a person facing
+    away has no nose in a COCO file, a ghost pose after the person left still has one).
+    """
+    kp = np.asarray(keypoints, np.float32)
+    lead = kp.shape[:-2]
+    coco = to_coco17(kp.reshape((-1, *kp.shape[-2:])), skeleton)
+    xy_ok = np.isfinite(coco[..., :2]).all(axis=-1)
+    visible = xy_ok & (np.nan_to_num(coco[..., -1], nan=0.0) >= PRESENT_VISIBILITY)
+    body = visible[:, _BODY].sum(axis=-1) >= PRESENT_BODY_JOINTS
+    torso = visible[:, _TORSO].sum(axis=-1) >= PRESENT_TORSO_JOINTS
+    present: NDArray[np.bool_] = (body & torso).reshape(lead)
+    return present
 
 
 @dataclass(frozen=True)
@@ -35,7 +62,9 @@ class PoseFrame:
 
     @property
     def detected(self) -> bool:
-        return bool(np.isfinite(self.landmarks[0, 0]))
+        """A person is in frame: enough of the body is visible (see person_present), not just a nose."""
+        lm = self.landmarks
+        return bool(person_present(lm[:, [0, 1, 3]]))
 
     def keypoints_px(self) -> NDArray[np.float32]:
         """(33, 3) float32: x, y in pixels, visibility (the format every sequence uses)."""
@@ -69,9 +98,10 @@ class PoseSequence:
         return len(self) / self.fps
 
     def detected_fraction(self) -> float:
+        """Share of frames with a person in them (person_present)."""
         if len(self) == 0:
             return 0.0
-        return float(np.isfinite(self.keypoints[:, 0, 0]).mean())
+        return float(person_present(self.keypoints, self.skeleton).mean())
 
     def slice(self, start: int, end: int) -> PoseSequence:
         return PoseSequence(self.keypoints[start:end], self.skeleton, self.fps, self.frame_size, self.source)
@@ -119,16 +149,39 @@ class PoseEstimator:
         self.close()
 
 
+def on_time_grid(times: NDArray[np.float64], fps: float) -> NDArray[np.intp] | None:
+    """Indices that put frames stamped `times` (s) on a steady `fps` grid, or None when they already are.
+
+    A variable-frame-rate video (phones) stamps each frame; counting frames as 1/fps apart would play
+    its slow parts fast. Each grid point takes the latest frame at or before it.
+    """
+    if len(times) < 2:
+        return None
+    steady = np.arange(len(times)) / fps
+    if float(np.max(np.abs(times - times[0] - steady))) < 0.5 / fps:
+        return None  # a constant-rate video stays frame for frame what it was
+    grid = times[0] + np.arange(0.0, times[-1] - times[0] + 0.5 / fps, 1.0 / fps)
+    index: NDArray[np.intp] = np.clip(np.searchsorted(times, grid + 1e-6, side="right") - 1, 0, len(times) - 1)
+    return index
+
+
 def poses_to_sequence(poses: Iterable[PoseFrame], fps: float, source: str = "") -> PoseSequence:
-    """Stack pose frames into a sequence in pixels; raises NoPoseError if too few frames have a person."""
+    """Stack pose frames into a sequence in pixels at a steady `fps` (frames placed by their own times);
+    raises NoPoseError if too few frames have a person."""
     rows = []
+    times = []
     size: tuple[int, int] | None = None
     for p in poses:
         rows.append(p.keypoints_px())
+        times.append(p.t)
         size = p.image_size
     if not rows:
         raise NoPoseError(f"{source}: holds no frames")
-    seq = PoseSequence(np.stack(rows), MEDIAPIPE33, fps, size, source)
+    keypoints = np.stack(rows)
+    index = on_time_grid(np.asarray(times, np.float64), fps)
+    if index is not None:
+        keypoints = keypoints[index]
+    seq = PoseSequence(keypoints, MEDIAPIPE33, fps, size, source)
     if seq.detected_fraction() < MIN_POSE_FRACTION:
         raise NoPoseError(
             f"{source}: nobody detected in {100 * (1 - seq.detected_fraction()):.0f}% of frames; "

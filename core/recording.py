@@ -75,6 +75,8 @@ class TakeRecorder:
             return
         if self._t0 is None:
             self._t0 = t
+        if self._times and t - self._t0 < self._times[-1]:
+            return  # a frame from before the last one (another source's clock) is not part of this take
         h, w = image.shape[:2]
         self.frame_size = (w, h)
         small = cv2.resize(image, (PREVIEW_WIDTH, max(1, round(h * PREVIEW_WIDTH / w))), interpolation=cv2.INTER_AREA)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -22,11 +23,29 @@ DEFAULT_FPS = 30.0
 
 @dataclass(frozen=True)
 class Frame:
-    """One decoded image. `image` is (H, W, 3) uint8 BGR; `t` seconds since the source started."""
+    """One decoded image. `image` is (H, W, 3) uint8 BGR; `t` seconds since the source started.
+
+    `generation` names the source the frame came from (the app numbers each opened source), so a frame
+    that a stopped source delivers late is recognised and dropped instead of being scored as the new one.
+    """
 
     index: int
     t: float
     image: NDArray[np.uint8]
+    generation: int = 0
+
+
+class FrameSource(Protocol):
+    """What the capture thread reads: a camera, a video file, or a fake camera in tests."""
+
+    fps: float
+    is_camera: bool
+
+    def read(self) -> Frame | None:
+        """The next frame, or None (end of a file, or a camera that gave nothing this time)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class VideoSource:
@@ -49,15 +68,18 @@ class VideoSource:
         self.fps = fps if 1.0 <= fps <= 240.0 else DEFAULT_FPS
         self.frame_count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0) if not self.is_camera else 0
         self._index = 0
+        self._origin: float | None = None  # the container's time of the first frame
+        self._last_t: float | None = None
 
     def read(self) -> Frame | None:
         """Next frame, or None at the end of a file / when the camera gives nothing."""
         ok, image = self._cap.read()
         if not ok or image is None:
             return None
-        t = self._index / self.fps
+        t = self._timestamp()
         frame = Frame(self._index, t, np.asarray(image, np.uint8))  # cv2 decodes 8-bit BGR: no copy
         self._index += 1
+        self._last_t = t
         return frame
 
     def ended_early(self) -> str | None:
@@ -66,9 +88,29 @@ class VideoSource:
             return None
         return ended_early_note(str(self.spec), self._index, self.frame_count, self.fps)
 
+    def _timestamp(self) -> float:
+        """The frame's time from the container, so a variable-frame-rate (phone) video keeps its timing.
+
+        index / fps is the fallback where the container says nothing usable: no time, a negative one, or
+        one that does not move forward. A camera's times come from the capture thread's clock instead.
+        """
+        fallback = self._index / self.fps if self._last_t is None else self._last_t + 1.0 / self.fps
+        if self.is_camera:
+            return self._index / self.fps
+        ms = float(self._cap.get(cv2.CAP_PROP_POS_MSEC))
+        if not math.isfinite(ms) or ms < 0.0:
+            return fallback
+        if self._origin is None:
+            self._origin = ms / 1000.0 if self._index == 0 else 0.0
+        t = ms / 1000.0 - self._origin
+        if t < 0.0 or (self._last_t is not None and t <= self._last_t):
+            return fallback
+        return t
+
     def seek(self, index: int) -> None:
         self._cap.set(cv2.CAP_PROP_POS_FRAMES, index)
         self._index = index
+        self._last_t = None
 
     def close(self) -> None:
         self._cap.release()

@@ -80,7 +80,7 @@ def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_wi
         return dialog.result()
 
     window.exec_dialog = fill_and_save
-    with qtbot.waitSignal(window.worker.take_recorded, timeout=60_000):
+    with qtbot.waitSignal(window.record_finished, timeout=60_000):
         with qtbot.waitSignal(window.source_opened, timeout=30_000):
             window.open_source(str(TESTDATA / "punch_side.mp4"))
         window.toggle_record()

@@ -28,7 +28,7 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 def record_once(window, qtbot) -> None:
-    with qtbot.waitSignal(window.worker.take_recorded, timeout=60_000):
+    with qtbot.waitSignal(window.record_finished, timeout=60_000):
         with qtbot.waitSignal(window.source_opened, timeout=30_000):
             window.open_source(str(TESTDATA / "punch_side.mp4"))
         window.toggle_record()
@@ -81,3 +81,46 @@ def test_split_into_reps_in_the_dialog_stores_one_example_per_rep(qtbot, pose_ca
     (ref,) = Library(tmp_path / "lib").load()
     assert 6 <= len(ref.examples) <= 8
     assert all(len(e) < len(seq) / 4 for e in ref.examples)
+
+
+def test_opening_another_video_during_record_offers_the_take_so_far(window, qtbot):
+    takes = []
+
+    def keep(dialog):
+        takes.append(dialog.take)
+        return 0  # cancelled: nothing saved
+
+    window.exec_dialog = keep
+    with qtbot.waitSignal(window.source_opened, timeout=30_000):
+        window.open_source(str(TESTDATA / "squat_front_air.mp4"))
+    window.toggle_record()
+    qtbot.waitUntil(lambda: window.worker.frames >= 40, timeout=30_000)
+    with qtbot.waitSignal(window.record_finished, timeout=10_000):
+        window.open_source(str(TESTDATA / "punch_side.mp4"))
+    qtbot.waitUntil(lambda: len(takes) == 1, timeout=10_000)
+    assert "source changed" in window.statusBar().currentMessage()
+    times = takes[0].times
+    assert times[0] == 0.0 and np.all(np.diff(times) > 0) and len(times) >= 30
+    assert takes[0].sequence.source.endswith("squat_front_air.mp4")
+    assert window.act_record.text() == "● Record" and window.video.recording is None
+    assert Library(window.library.folder).load() == []
+
+
+def test_record_stops_by_itself_after_the_set_seconds_and_opens_the_dialog_on_the_ui_thread(window, qtbot):
+    from PySide6.QtCore import QThread
+
+    seen = []
+
+    def look(dialog):
+        seen.append((len(dialog.take.sequence), QThread.currentThread() is dialog.thread(), dialog.thread()))
+        return 0
+
+    window.exec_dialog = look
+    window.record_seconds.setValue(1)
+    with qtbot.waitSignal(window.source_opened, timeout=30_000):
+        window.open_source(str(TESTDATA / "squat_front_air.mp4"))
+    window.toggle_record()
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=30_000)
+    frames, same_thread, thread = seen[0]
+    assert abs(frames - 31) <= 1 and same_thread and thread is window.thread()
+    assert "Recorded 1 s" in window.statusBar().currentMessage()

@@ -41,3 +41,11 @@ def test_close_wakes_a_waiting_consumer():
     start = time.monotonic()
     assert slot.take(5.0) is None
     assert time.monotonic() - start < 1.0
+
+
+def test_the_producer_can_wait_until_its_last_item_was_taken():
+    slot: LatestSlot[int] = LatestSlot()
+    slot.put(1)
+    assert not slot.wait_taken(0.05)
+    threading.Timer(0.05, slot.take).start()
+    assert slot.wait_taken(2.0)

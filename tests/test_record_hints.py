@@ -83,7 +83,7 @@ def test_recording_a_truncated_file_in_the_app_warns_in_the_dialog(qtbot, tmp_pa
 
     window.exec_dialog = look
     try:
-        with qtbot.waitSignal(window.worker.take_recorded, timeout=60_000):
+        with qtbot.waitSignal(window.record_finished, timeout=60_000):
             with qtbot.waitSignal(window.source_opened, timeout=30_000):
                 window.open_source(truncated)
             window.toggle_record()  # records until the file ends (the set duration is longer)

@@ -7,7 +7,6 @@ import logging
 import os
 import signal
 import sys
-import traceback
 from pathlib import Path
 
 import cv2  # noqa: F401 - imported before Qt on purpose: see _undo_cv2_qt_paths
@@ -45,17 +44,10 @@ def _log_file() -> Path:
 
 
 def _install_exception_hook(log_path: Path) -> None:
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    # One reporter for every thread: logs, then shows one dialog on the UI thread (ui/faults.py).
+    from .faults import install_fault_reporter
 
-    def hook(kind, value, tb) -> None:  # noqa: ANN001
-        text = "".join(traceback.format_exception(kind, value, tb))
-        LOG.error("unhandled exception\n%s", text)
-        sys.__stderr__.write(text)
-        if QApplication.instance() is not None:
-            QMessageBox.critical(None, "PoseCoach: unexpected error",
-                                 f"{value}\n\nDetails were written to {log_path}")  # fmt: skip
-
-    sys.excepthook = hook
+    install_fault_reporter(log_path)
 
 
 def _open_history(path: str | None):  # noqa: ANN202

@@ -1,0 +1,85 @@
+"""Starts and stops the capture thread of the current source; checks that a stopped thread really ended; UI thread.
+
+A capture thread blocked in a camera driver may outlive its stop request. It is then kept (a QThread
+destroyed while running aborts the process) until it finishes; its late signals carry an old generation
+and are dropped by the practice session, and its late frames are dropped the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThread
+
+from core.mailbox import LatestSlot
+from core.sources import Frame
+
+from .capture_worker import LOST_AFTER_SECONDS, RETRY_SECONDS, CaptureWorker, Opener, describe
+
+LOG = logging.getLogger("posecoach")
+STOP_WAIT_MS = 3000
+
+
+class CaptureControl(QObject):
+    def __init__(self, slot: LatestSlot[Frame], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.slot = slot
+        self.worker: CaptureWorker | None = None
+        self.thread: QThread | None = None
+        self.stale: list[tuple[QThread, CaptureWorker]] = []  # asked to stop, not finished yet
+        self.stop_wait_ms = STOP_WAIT_MS
+        self.retry_seconds = RETRY_SECONDS  # tests with a fake camera shorten these
+        self.lost_after = LOST_AFTER_SECONDS
+
+    @property
+    def active(self) -> bool:
+        return self.worker is not None
+
+    def start(self, spec: str | int, generation: int, paced: bool, opener: Opener) -> CaptureWorker:
+        """A new capture worker on its own thread; the caller connects its signals, then calls `launch`."""
+        self.worker = CaptureWorker(spec, self.slot, paced=paced, generation=generation, opener=opener)
+        self.worker.retry_seconds, self.worker.lost_after = self.retry_seconds, self.lost_after
+        self.thread = QThread(self)
+        self.thread.setObjectName(f"capture {describe(spec)}")
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        return self.worker
+
+    def launch(self) -> None:
+        if self.thread is not None:
+            self.thread.start()
+
+    def finished_by_itself(self) -> None:
+        """The source ended on its own (a file): the thread is ending, nothing to stop."""
+        self.worker = None
+        self.thread = None
+
+    def stop(self) -> bool:
+        """Stop the current capture; False when its thread did not end within the wait (it is kept)."""
+        worker, thread = self.worker, self.thread
+        self.worker = self.thread = None
+        if worker is None or thread is None:
+            return True
+        worker.stop()
+        thread.quit()
+        if thread.wait(self.stop_wait_ms):
+            return True
+        LOG.warning("capture thread for %s did not stop within %d ms; its late output is ignored",
+                    describe(worker.spec), self.stop_wait_ms)  # fmt: skip
+        self.stale.append((thread, worker))
+        thread.finished.connect(self._forget_finished)
+        return False
+
+    def _forget_finished(self) -> None:
+        self.stale = [(t, w) for t, w in self.stale if not t.isFinished()]
+
+    def shutdown(self, wait_ms: int = 5000) -> bool:
+        """Stop everything (window closing); False if some capture thread is still running after `wait_ms`."""
+        ok = self.stop()
+        for thread, worker in self.stale:
+            worker.stop()
+            if not thread.wait(wait_ms):
+                LOG.error("capture thread for %s is still running at shutdown", describe(worker.spec))
+                ok = False
+        self._forget_finished()
+        return ok
