@@ -8,10 +8,9 @@ Each opened source gets a new generation number: frames and signals of an older 
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from enum import Enum
 
 import numpy as np
@@ -20,13 +19,11 @@ from numpy.typing import NDArray
 from .live import LiveUpdate, Rep
 from .live_pipeline import Engine, LivePipeline, ViewFrame, engine_for
 from .practice_history import PracticeHistory
-from .recording import RecordedTake, TakeRecorder
+from .practice_record import PracticeRecord, RecordPhase, RecordResult
 from .references import Reference
 from .scoring import PreparedReference
 from .skeleton import MEDIAPIPE33
 from .sources import Frame
-
-COUNTDOWN_SECONDS = 3.0  # a camera take starts after this, time to step back into place
 
 
 class SourceState(Enum):
@@ -35,21 +32,6 @@ class SourceState(Enum):
     RUNNING = "running"
     LOST = "lost"  # a camera stopped sending images; the capture thread is retrying
     ENDED = "ended"  # a video file reached its end
-
-
-class RecordPhase(Enum):
-    IDLE = "idle"
-    COUNTDOWN = "countdown"
-    RECORDING = "recording"
-
-
-@dataclass(frozen=True)
-class RecordResult:
-    """A finished Record: the take (None when no frame came) and why it ended, for the person."""
-
-    take: RecordedTake | None
-    note: str = ""
-    source_note: str = ""  # what the Record dialog must say about the take (a video file that ended early)
 
 
 class PracticeSession:
@@ -74,10 +56,7 @@ class PracticeSession:
         self._practice_t0: float | None = None
         self._reset_pose = False
         self.rep_scores: list[float] = []
-        self.record_phase = RecordPhase.IDLE
-        self.record_seconds = 10.0
-        self._countdown_end = 0.0
-        self._recorder: TakeRecorder | None = None
+        self._record = PracticeRecord()
 
     # -- source (UI thread) ------------------------------------------------------------------------
     def open_source(self, name: str, is_camera: bool) -> int:
@@ -98,8 +77,7 @@ class PracticeSession:
             if generation != self.generation or self.state not in (SourceState.OPENING, SourceState.LOST):
                 return False
             self.state, self.fps = SourceState.RUNNING, fps
-            if self._recorder is not None and len(self._recorder) == 0:
-                self._begin_recording()  # Record pressed before the source said its frame rate
+            self._record.source_rate(fps)  # Record may have been pressed before the source said its rate
         if self.history is not None:
             self.history.begin(self.source_name, self._chosen_reference())
         return True
@@ -158,7 +136,7 @@ class PracticeSession:
         with self._lock:
             self.references = list(references)
             self._restart_practice(engine)
-            recording = self.record_phase is not RecordPhase.IDLE
+            recording = self._record.phase is not RecordPhase.IDLE
         if self.running and self.history is not None:
             self.history.end()
             self.history.begin(self.source_name, self._chosen_reference())
@@ -186,54 +164,36 @@ class PracticeSession:
     def _chosen_reference(self) -> Reference | None:
         return self.references[0] if len(self.references) == 1 else None
 
-    # -- record (UI thread) ------------------------------------------------------------------------
+    # -- record (UI thread; core.practice_record) -------------------------------------------------
     def start_record(self, now: float, seconds: float) -> bool:
         """Record for `seconds` of source time; a camera counts down first. False without a source."""
         with self._lock:
-            if self.record_phase is not RecordPhase.IDLE or not self.running:
+            if not self.running:
                 return False
-            self.record_seconds = seconds
-            if self.is_camera:
-                self.record_phase, self._countdown_end = RecordPhase.COUNTDOWN, now + COUNTDOWN_SECONDS
-            else:
-                self._begin_recording()
-        return True
+            return self._record.start(now, seconds, self.source_name, self.fps, countdown=self.is_camera)
 
     def tick(self, now: float) -> int | None:
         """Whole seconds of countdown left (None when not counting down); at zero the recording begins."""
         with self._lock:
-            if self.record_phase is not RecordPhase.COUNTDOWN:
-                return None
-            left = math.ceil(self._countdown_end - now - 1e-9)
-            if left > 0:
-                return left
-            self._begin_recording()
-            return None
+            return self._record.tick(now)
 
     def stop_record(self) -> None:
         """The person stopped Record: a countdown is cancelled, a recording delivers its take."""
         self._end_record("")
 
-    def _begin_recording(self) -> None:
-        self.record_phase = RecordPhase.RECORDING
-        self._recorder = TakeRecorder(self.source_name, self.fps, max_seconds=self.record_seconds + 1.0)
-
     def _end_record(self, note: str, source_note: str = "") -> None:
         with self._lock:
-            result = self._finish_record_locked(note, source_note)
+            result = self._record.finish(note, source_note)
         if result is not None:
             self.on_record_finished(result)
 
-    def _finish_record_locked(self, note: str, source_note: str = "") -> RecordResult | None:
-        phase, recorder = self.record_phase, self._recorder
-        self.record_phase, self._recorder = RecordPhase.IDLE, None
-        if phase is RecordPhase.RECORDING and recorder is not None:
-            return RecordResult(recorder.finish(), note, source_note)
-        return None
+    @property
+    def record_phase(self) -> RecordPhase:
+        return self._record.phase
 
     @property
     def recording(self) -> bool:
-        return self.record_phase is RecordPhase.RECORDING
+        return self._record.phase is RecordPhase.RECORDING
 
     # -- frames (pipeline thread) ------------------------------------------------------------------
     def process(self, frame: Frame) -> ViewFrame | None:
@@ -248,18 +208,13 @@ class PracticeSession:
         if reset:
             pipeline.reset()
         est = pipeline.estimate(frame)
-        finished: RecordResult | None = None
         with self._lock:
             if not self._accepts(frame):
                 return None
             engine = self.engine
             update = self._push(engine, est.keypoints, frame.t)
-            recording = None
-            if self._recorder is not None:
-                self._recorder.add(frame.t, frame.image, est.keypoints)
-                recording = self._recorder.elapsed
-                if recording >= self.record_seconds - 0.5 / self.fps or self._recorder.full:
-                    finished = self._finish_record_locked(f"Recorded {self.record_seconds:.0f} s.")
+            finished = self._record.add(frame.t, frame.image, est.keypoints)
+            recording = self._record.elapsed
             mirror = self.mirror_display
         if finished is not None:
             self.on_record_finished(finished)
@@ -295,6 +250,14 @@ class PracticeSession:
             self.history.add_rep(rep, label)
         return True
 
+    def finished_summary(self) -> str:
+        """The sentence at the end of a video: its reps, or that none was found."""
+        n = len(self.rep_scores)
+        if not n:
+            return "Video finished: no complete rep of this move was found"
+        mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
+        return f"Video finished: {n} rep{'s' * (n != 1)}, average {mean:.0f}, best {best:.0f}"
+
     def _end_history(self) -> None:
         if self.history is not None:
             self.history.end()
@@ -302,7 +265,7 @@ class PracticeSession:
     def close(self) -> None:
         """The window closes: an unsaved recording is dropped (nothing half-written), history closed."""
         with self._lock:
-            self.record_phase, self._recorder = RecordPhase.IDLE, None
+            self._record.drop()
             self.generation += 1
             self.state = SourceState.STOPPED
         self._end_history()

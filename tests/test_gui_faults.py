@@ -145,7 +145,7 @@ def test_a_late_end_signal_of_the_previous_video_does_not_stop_the_current_one(m
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(str(TESTDATA / "squat_front_air.mp4"))
     frames = window.worker.frames
-    previous.ended.emit(previous.generation)  # what the replaced worker sends when its file runs out
+    previous.ended.emit(previous.generation, "")  # what the replaced worker sends when its file runs out
     previous.lost.emit(previous.generation, "Camera lost")
     qtbot.wait(1500)
     assert window.capture.active and window.session.running

@@ -86,9 +86,12 @@ class FaultReporter(QObject):
         self.report(args.exc_type, value, args.exc_traceback, name)
 
     def uninstall(self) -> None:
+        global _REPORTER
         if self._old_hooks is not None:
             sys.excepthook, threading.excepthook = self._old_hooks  # type: ignore[assignment]
             self._old_hooks = None
+        if _REPORTER is self:
+            _REPORTER = None
 
 
 _REPORTER: FaultReporter | None = None

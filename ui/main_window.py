@@ -200,13 +200,7 @@ class MainWindow(QMainWindow):
         if not self.session.source_ended(generation, early):
             return  # a replaced source's late `ended` must not stop the current one
         self.capture.finished_by_itself()
-        n = len(self.rep_scores)
-        if n:
-            mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
-            reps = f"{n} rep{'s' * (n != 1)}"
-            self.video.message = f"Video finished: {reps}, average {mean:.0f}, best {best:.0f}"
-        else:
-            self.video.message = "Video finished: no complete rep of this move was found"
+        self.video.message = self.session.finished_summary()
         self.video.update()
         if early:
             self.statusBar().showMessage(early, 20000)
