@@ -25,6 +25,8 @@ from .scoring import PreparedReference
 from .skeleton import MEDIAPIPE33
 from .sources import Frame
 
+__all__ = ["PracticeSession", "RecordPhase", "RecordResult", "SourceState"]
+
 
 class SourceState(Enum):
     STOPPED = "stopped"  # nothing open, or stopped by the person
