@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Protocol
 
-from .live import Rep
+from .live_events import Rep
 from .references import Reference
 
 

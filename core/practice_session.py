@@ -16,7 +16,7 @@ from enum import Enum
 import numpy as np
 from numpy.typing import NDArray
 
-from .live import LiveUpdate, Rep
+from .live_events import LiveUpdate, Rep
 from .live_pipeline import Engine, LivePipeline, ViewFrame, engine_for
 from .practice_history import PracticeHistory
 from .practice_record import PracticeRecord, RecordPhase, RecordResult

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QSpinBox, QSplitter, QTabWidget
 
-from core.live import Rep
+from core.live_events import Rep
 from core.live_pipeline import ViewFrame
 from core.mailbox import LatestSlot
 from core.practice_history import PracticeHistory
