@@ -16,6 +16,7 @@ from enum import Enum
 import numpy as np
 from numpy.typing import NDArray
 
+from .auto_detect import AutoDetectEngine
 from .live_events import LiveUpdate, Rep
 from .live_pipeline import Engine, LivePipeline, ViewFrame, engine_for
 from .practice_history import PracticeHistory
@@ -236,11 +237,22 @@ class PracticeSession:
         update = engine.push(keypoints, t, MEDIAPIPE33)
         if self._rep_offset == 0 and self._time_shift == 0.0:
             return update
-        rep = update.new_rep
-        if rep is not None:  # numbered and timed within the whole practice, across camera gaps
-            shift = self._time_shift
-            rep = replace(rep, index=rep.index + self._rep_offset, start=rep.start + shift, end=rep.end + shift)
+        rep = None if update.new_rep is None else self._in_practice(update.new_rep)
         return replace(update, rep_count=update.rep_count + self._rep_offset, new_rep=rep)
+
+    def _in_practice(self, rep: Rep) -> Rep:
+        """`rep` numbered and timed within the whole practice, across camera gaps."""
+        shift = self._time_shift
+        return replace(rep, index=rep.index + self._rep_offset, start=rep.start + shift, end=rep.end + shift)
+
+    def waiting_reps(self, generation: int) -> list[Rep]:
+        """When a video has ended: the reps auto-detect still holds back (it waits for rival references to
+        report), decided now so that none is lost; empty for an older source or a single reference."""
+        with self._lock:
+            engine = self.engine
+            if generation != self.generation or not isinstance(engine, AutoDetectEngine):
+                return []
+            return [self._in_practice(rep) for rep in engine.finish()]
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:

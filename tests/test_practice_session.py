@@ -145,3 +145,23 @@ def test_no_score_or_rep_spans_a_camera_gap_and_reps_keep_counting(pose_cache):
     assert [r.index for r in reps_before + reps_after] == list(range(1, len(reps_before) + len(reps_after) + 1))
     assert all(r.start >= gap + 450 / 30 - 1e-6 for r in reps_after)
     assert after[-1].update.rep_count == len(reps_before) + len(reps_after)
+
+
+def test_auto_detect_reps_still_waiting_when_a_video_ends_are_not_lost(estimator, pose_cache, punch_images):
+    # With several references, auto-detect holds a rep back until every rival reference could have reported
+    # it; the punch ends a few frames before the clip does, so at the end of the video it is still waiting.
+    punch, squat = pose_cache.get("punch_side"), pose_cache.get("squat_front_air")
+    session, _ = session_with(estimator)
+    session.choose_references(
+        [make_reference(punch.slice(8, 96), "jab", "side"), make_reference(squat.slice(60, 120), "squat", "front")]
+    )
+    gen = session.open_source("punch_side.mp4", is_camera=False)
+    session.source_opened(gen, 30.0)
+    shown = [v.update.new_rep for v in play(session, punch_images, gen) if v.update.new_rep is not None]
+    assert session.source_ended(gen)
+    assert session.waiting_reps(gen + 1) == []  # not for another source
+    waiting = session.waiting_reps(gen)
+    reps = shown + waiting
+    assert waiting, "the punch's rep was still waiting for its rivals at the end of the clip"
+    assert [r.index for r in reps] == [1] and reps[0].move == "jab"
+    assert session.waiting_reps(gen) == []  # decided once

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QSpinBox, QSplitter, QTabWidget
 
+from core.auto_detect import rep_label
 from core.live_events import Rep
 from core.live_pipeline import ViewFrame
 from core.mailbox import LatestSlot
@@ -200,6 +201,8 @@ class MainWindow(QMainWindow):
         if not self.session.source_ended(generation, early):
             return  # a replaced source's late `ended` must not stop the current one
         self.capture.finished_by_itself()
+        for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
+            self._rep_done(generation, rep, rep_label(rep))
         self.video.message = self.session.finished_summary()
         self.video.update()
         if early:
