@@ -129,3 +129,20 @@ def test_a_video_that_does_not_open_gives_a_sentence(make_window, qtbot, tmp_pat
     window.open_source(str(bad))
     qtbot.waitUntil(lambda: "cannot be played" in window.video.message, timeout=20_000)
     assert "broken.mp4" in window.video.message
+
+
+def test_auto_detect_shows_the_last_rep_of_a_video_that_ends_right_after_it(make_window, qtbot, pose_cache, tmp_path):
+    # The punch ends a few frames before the clip: auto-detect still waits for rival references when the
+    # video ends, and the window must show that rep, in the count, the list and the end-of-video sentence.
+    punch, squat = pose_cache.get("punch_side"), pose_cache.get("squat_front_air")
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(punch.slice(8, 96), "jab", "side", source=punch.source))
+    lib.save(make_reference(squat.slice(60, 120), "squat", "front", source=squat.source))
+    window = make_window(lib)
+    assert window.reference_box.currentText() == "Auto-detect the move"
+    with qtbot.waitSignal(window.source_ended, timeout=90_000):
+        window.open_source(str(TESTDATA / "punch_side.mp4"))
+    qtbot.wait(600)  # a few text refreshes after the end must not bring back the count of the last frame
+    assert window.rep_list.count() == 1 and "jab - side" in window.rep_list.item(0).text()
+    assert window.panel.reps_label.text() == "Reps: 1"
+    assert "Video finished: 1 rep" in window.video.message

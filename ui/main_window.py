@@ -203,6 +203,7 @@ class MainWindow(QMainWindow):
         self.capture.finished_by_itself()
         for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
             self._rep_done(generation, rep, rep_label(rep))
+        self.panel.show_finished(self.session.rep_scores)
         self.video.message = self.session.finished_summary()
         self.video.update()
         if early:
@@ -240,8 +241,8 @@ class MainWindow(QMainWindow):
             f"{self.worker.fps:4.1f} fps   dropped {self.slot.dropped}" if self.worker is not None else ""
         )
         view = self.latest
-        if view is None:
-            return
+        if view is None or self.session.state is SourceState.ENDED:
+            return  # after the end of a video the panel keeps its final count (show_finished)
         if view.update is None:
             self.panel.clear_score()
             self.video.advice = [] if view.detected else ["step into the frame"]

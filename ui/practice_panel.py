@@ -22,6 +22,7 @@ class PracticePanel(QWidget):
         self.score_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.score_label.setStyleSheet(SCORE_STYLE.format("#999"))
         self.move_label = QLabel("")
+        self._reference = ""  # the move on display, kept for the end-of-video text
         self.move_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.move_label.setStyleSheet("font-size: 16px; color: #ccc;")
         self.move_label.setWordWrap(True)
@@ -67,11 +68,21 @@ class PracticePanel(QWidget):
         self.score_label.setStyleSheet(SCORE_STYLE.format(colour))
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
         tempo = "" if u.tempo is None else f"   tempo {u.tempo:.2f}x"
+        self._reference = u.reference
         self.move_label.setText(f"{u.reference}{phase}{tempo}")
         self.reps_label.setText(f"Reps: {u.rep_count}")
         self.body.set_parts(u.parts, mirrored)
         self.body.setToolTip(self.body.tooltip_text())
         self.plot.update()
+
+    def show_finished(self, rep_scores: list[float]) -> None:
+        """The video ended: its final rep count (auto-detect's last reps included) and the last rep's score,
+        dimmed as between reps; no move in progress."""
+        self.reps_label.setText(f"Reps: {len(rep_scores)}")
+        self.move_label.setText(self._reference)
+        if rep_scores:
+            self.score_label.setText(f"{rep_scores[-1]:.0f}")
+            self.score_label.setStyleSheet(SCORE_STYLE.format(score_qcolor(rep_scores[-1]).darker(170).name()))
 
     def add_rep(self, rep: Rep, reference: str) -> None:
         advice = f"  - {rep.feedback[0].message}" if rep.feedback else ""
