@@ -122,7 +122,8 @@ def make_reference(
         weights={p: float(weights.get(p, 1.0)) for p in PARTS},
         source=source or seq.source,
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        frame_size=seq.frame_size,
+        # Plain ints: a size read back from an .npz or numpy arithmetic is numpy's, which JSON cannot write.
+        frame_size=None if seq.frame_size is None else (int(seq.frame_size[0]), int(seq.frame_size[1])),
     )
 
 

@@ -241,3 +241,18 @@ def test_a_damaged_second_example_names_the_file_and_the_example(tmp_path, punch
     assert lib.load() == []
     (err,) = lib.errors
     assert "punch--side.json" in str(err) and "example 2" in str(err)
+
+
+def test_a_frame_size_held_as_numpy_integers_is_saved(tmp_path):
+    # A pose sequence rebuilt from an .npz (a cache, an export) carries numpy integers for its frame size.
+    from core.pose import PoseSequence
+    from core.references import Library, make_reference
+
+    keypoints = np.random.default_rng(0).uniform(100, 500, size=(20, 33, 3)).astype(np.float32)
+    keypoints[..., 2] = 0.9
+    size = np.array([1280, 720])
+    seq = PoseSequence(keypoints, "mediapipe33", 30.0, (size[0], size[1]))
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(seq, "jab", "side"))
+    (loaded,) = lib.load()
+    assert loaded.frame_size == (1280, 720)
