@@ -114,8 +114,7 @@ def stream(engine: LiveEngine | AutoDetectEngine, seq: PoseSequence) -> list:
         u = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton)
         if u.new_rep is not None:
             reps.append(u.new_rep)
-    if isinstance(engine, AutoDetectEngine):
-        reps += engine.finish()
+    reps += engine.finish()
     return reps
 
 

@@ -241,6 +241,11 @@ class AutoDetectEngine:
 
     def finish(self) -> list[Rep]:
         """The source ended: decide every waiting rep now (none is lost) and return those not yet reported."""
+        now = self._frames[-1][0] if self._frames else 0.0
+        for engine in self.engines:  # matches each engine still held back for a better one
+            for rep in engine.finish():
+                self.found.append(rep)
+                self.arbiter.add(rep, now)
         self.outbox.extend(self.arbiter.decide(math.inf, force=True))
         out = [self._report(r) for r in self.outbox]
         self.outbox.clear()

@@ -239,6 +239,16 @@ class LiveEngine:
             return float(distance_to_score(mean_cost))
         return float(distance_to_score(self.prepared.graded_distance(part_means)))
 
+    def finish(self) -> list[Rep]:
+        """The source ended: the match still waiting for a better overlapping one is decided now (a kick in
+        the last half second of a video is a rep like any other). [] or [rep]."""
+        cand, self.candidate = self.candidate, None
+        rep = None if cand is None else self._make_rep(cand)
+        if rep is None or cand is None:
+            return []
+        self.last_rep_end = cand.end
+        return [rep]
+
     def _make_rep(self, cand: _Candidate) -> Rep | None:
         match = float(distance_to_score(cand.mean_cost))
         tempo = (cand.end - cand.start + 1) / self.n

@@ -84,9 +84,8 @@ def cmd_stream(args: argparse.Namespace) -> int:
                 print(json.dumps(update.as_dict()), flush=False)
             if update.new_rep is not None:
                 announce(update.new_rep, update.reference)
-        if isinstance(engine, AutoDetectEngine):
-            for rep in engine.finish():  # reps still waiting for a rival at the end of the source
-                announce(rep, "")
+        for rep in engine.finish():  # reps still held back at the end of the source
+            announce(rep, "")
     finally:
         if recorder is not None:
             recorder.close()

@@ -16,7 +16,6 @@ from enum import Enum
 import numpy as np
 from numpy.typing import NDArray
 
-from .auto_detect import AutoDetectEngine
 from .live_events import LiveUpdate, Rep
 from .live_pipeline import Engine, LivePipeline, ViewFrame, engine_for
 from .practice_history import PracticeHistory
@@ -246,11 +245,12 @@ class PracticeSession:
         return replace(rep, index=rep.index + self._rep_offset, start=rep.start + shift, end=rep.end + shift)
 
     def waiting_reps(self, generation: int) -> list[Rep]:
-        """When a video has ended: the reps auto-detect still holds back (it waits for rival references to
-        report), decided now so that none is lost; empty for an older source or a single reference."""
+        """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
+        auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
+        older source."""
         with self._lock:
             engine = self.engine
-            if generation != self.generation or not isinstance(engine, AutoDetectEngine):
+            if generation != self.generation or engine is None:
                 return []
             return [self._in_practice(rep) for rep in engine.finish()]
 

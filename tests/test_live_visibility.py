@@ -51,3 +51,18 @@ def test_legs_out_of_frame_for_two_seconds_ask_to_step_back():
     assert min(partial) >= cut.start + int(PARTIAL_AFTER_S * take.fps) - 1  # not at the first lost frame
     assert max(partial) < cut.stop
     assert any(f.message == MSG_PARTIAL for u in updates if u.status == "partial" for f in u.feedback)
+
+
+def test_a_kick_that_ends_with_the_video_is_counted_when_the_source_ends():
+    # The engine holds a match back until no overlapping path can beat it (half a reference later); a video
+    # that stops right after the last kick leaves it waiting, and finish() decides it.
+    take, labels = load_labelled_take(TAKE)
+    segs = labelled_segments(labels)
+    prepared = PreparedReference.from_reference(make_reference(take.slice(segs[0].start, segs[0].end), "kick", "side"))
+    short = take.keypoints[: segs[-1].end + 2]
+    engine, updates = _stream(short, prepared, take.fps)
+    during = [u.new_rep for u in updates if u.new_rep is not None]
+    last = engine.finish()
+    assert len(during) == len(segs) - 1 and len(last) == 1
+    assert last[0].index == len(segs) and last[0].end > segs[-1].start / take.fps
+    assert engine.finish() == []  # decided once
