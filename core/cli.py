@@ -1,4 +1,4 @@
-"""Command line: score, record, recognize, import-lookup, list, stream; runs on the main thread, headless."""
+"""Command line: score, record, recognize, import-lookup, list, stream, models; runs on the main thread, headless."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from typing import Any
 from .errors import PoseCoachError, SourceError, describe_os_error
 from .labels import format_label
 from .live_cli import add_stream_command
+from .models import DEFAULT_MODEL, MODEL_NAMES
+from .models_cli import add_models_command
 from .paths import default_library_dir
 from .pose import PoseEstimator, PoseSequence, extract_sequence
 from .recognition import recognize
@@ -29,17 +31,20 @@ from .sources import (
     size_ignored_warning,
 )
 
-# The commands that read a SOURCE and so take --size.
+# The commands that read a SOURCE and so take --size and --model.
 SOURCE_COMMANDS = ("score", "recognize", "record", "stream", "render")
 
 
 class TakeLoader:
     """Turns SOURCE arguments into pose sequences; the pose model is loaded once, on first need."""
 
-    def __init__(self, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None) -> None:
+    def __init__(
+        self, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None, model: str = DEFAULT_MODEL
+    ) -> None:
         self._estimator: PoseEstimator | None = None
         self.fps = fps
         self.frame_size = frame_size  # --size: the frame that normalised .npy x, y are fractions of
+        self.model = model  # --model: the pose model for video sources
 
     def load(self, source: str) -> PoseSequence:
         if is_keypoint_file(source):
@@ -54,7 +59,7 @@ class TakeLoader:
         if self.frame_size is not None:
             warn(size_ignored_warning(source))
         if self._estimator is None:
-            self._estimator = PoseEstimator()
+            self._estimator = PoseEstimator(self.model)
         take = extract_sequence(source, self._estimator)
         with VideoSource(source) as header:  # only the header: the frame count the file promises
             if (note := ended_early_note(source, len(take), header.frame_count, header.fps)) is not None:
@@ -99,7 +104,7 @@ def _print_score(s: TakeScore) -> None:
 def cmd_score(args: argparse.Namespace) -> int:
     lib = _load_library(args.library)
     prepared = [PreparedReference.from_reference(r) for r in lib.find(args.reference, args.view)]
-    loader = TakeLoader(args.fps, args.size)
+    loader = TakeLoader(args.fps, args.size, args.model)
     try:
         for source in args.sources:
             take = loader.load(source)
@@ -119,7 +124,7 @@ def cmd_recognize(args: argparse.Namespace) -> int:
     prepared = [PreparedReference.from_reference(r) for r in lib.load()]
     if not prepared:
         raise PoseCoachError(f"{args.library}: the library holds no references; record or import one first")
-    loader = TakeLoader(args.fps, args.size)
+    loader = TakeLoader(args.fps, args.size, args.model)
     try:
         for source in args.sources:
             rec = recognize(loader.load(source), prepared)
@@ -151,7 +156,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     lib = Library(args.library)
     if args.add and args.overwrite:
         raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
-    loader = TakeLoader(args.fps, args.size)
+    loader = TakeLoader(args.fps, args.size, args.model)
     clips: list[PoseSequence] = []
     try:
         for source in args.sources:
@@ -215,6 +220,9 @@ def build_parser() -> argparse.ArgumentParser:
         if p.prog.split()[-1] in SOURCE_COMMANDS:
             # Checked in main(), not by argparse, so a bad value reads like every other `error: ...`.
             p.add_argument("--size", metavar="WxH", help=SIZE_HELP)
+            p.add_argument("--model", choices=MODEL_NAMES, default=DEFAULT_MODEL,
+                           help="pose model for video sources: lite (fastest), full (default) or heavy (most "
+                                "accurate; for references and offline scoring); see `models list`")  # fmt: skip
 
     p = sub.add_parser("score", help="score takes against a reference")
     p.add_argument("sources", nargs="+", metavar="SOURCE")
@@ -255,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_list)
 
     add_stream_command(sub, common)
+    add_models_command(sub)
     from .history_cli import add_history_commands
 
     add_history_commands(sub, common)

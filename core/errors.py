@@ -21,6 +21,10 @@ class LibraryError(PoseCoachError):
     """A reference file that is missing, corrupt or would be overwritten."""
 
 
+class ModelError(PoseCoachError):
+    """A pose model file that is missing or damaged, or a model package that cannot be installed."""
+
+
 # What a person can do about the OS errors they meet (the rest keep the system's own words).
 _OS_ADVICE = {
     errno.ENOSPC: "the disk is full; free some space and try again",

@@ -65,7 +65,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         from .sources import size_ignored_warning
 
         print(f"warning: {size_ignored_warning(args.source)}", file=sys.stderr)
-    frames = render_video(args.source, refs[0], args.out, args.mirror)
+    frames = render_video(args.source, refs[0], args.out, args.mirror, model=args.model)
     print(f"wrote {args.out} ({frames} frames)")
     return 0
 

@@ -15,16 +15,18 @@ from .auto_detect import AutoDetectEngine, rep_label
 from .errors import PoseCoachError
 from .live import LiveEngine
 from .live_events import Rep
+from .models import DEFAULT_MODEL
 from .scoring import PreparedReference
 from .sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 
 
 def iter_keypoints(
-    source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None
+    source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None, model: str = DEFAULT_MODEL
 ) -> Iterator[tuple[NDArray[Any] | None, float, str]]:
     """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
 
     frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
+    model: the pose model for a video (core.models).
     """
     if is_keypoint_file(source):
         kf = read_keypoints(source, frame_size)
@@ -37,7 +39,7 @@ def iter_keypoints(
         print(f"warning: {size_ignored_warning(source)}", file=sys.stderr)
     from .pose import PoseEstimator
 
-    with VideoSource(source) as video, PoseEstimator() as estimator:
+    with VideoSource(source) as video, PoseEstimator(model) as estimator:
         for frame in video:
             pose = estimator.process(frame)
             yield (pose.keypoints_px() if pose.detected else None), frame.t, "mediapipe33"
@@ -77,7 +79,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
         print(json.dumps(rep.as_dict() | {"reference": label}), flush=True)
 
     try:
-        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size):
+        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size, args.model):
             update = engine.push(keypoints, t, skeleton)
             frames += 1
             if not args.quiet:

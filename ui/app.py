@@ -23,6 +23,7 @@ def _undo_cv2_qt_paths() -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
+    from core.models import MODEL_NAMES
     from core.paths import default_library_dir
 
     p = argparse.ArgumentParser(
@@ -34,6 +35,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--reference", metavar="NAME", help="preselect a reference ('move - view' or move)")
     p.add_argument("--library", default=str(default_library_dir()), help="reference folder (default: %(default)s)")
     p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
+    p.add_argument("--model", choices=MODEL_NAMES,
+                   help="pose model: lite (fastest), full or heavy (most accurate, slow); remembered in the "
+                        "settings (default: the last one used, else full); see `main.py models list`")  # fmt: skip
     return p.parse_args(argv)
 
 
@@ -69,6 +73,8 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
     from .settings import AppSettings
 
     settings = AppSettings()
+    if args.model is not None:
+        settings.pose_model = args.model
     window = MainWindow(Library(args.library), settings, _open_history(args.history))
     if args.reference:
         box = window.reference_box

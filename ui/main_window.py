@@ -127,7 +127,7 @@ class MainWindow(QMainWindow):
 
     # -- pipeline and capture ----------------------------------------------------------------------
     def _start_pipeline(self) -> None:
-        self.worker: PipelineWorker | None = PipelineWorker(self.slot, self.session)
+        self.worker: PipelineWorker | None = PipelineWorker(self.slot, self.session, model=self.settings.pose_model)
         self.session.on_record_finished = self.record_finished.emit
         self._pipeline_thread = QThread(self)
         self.worker.moveToThread(self._pipeline_thread)

@@ -12,8 +12,10 @@ import time
 from PySide6.QtCore import QObject, Signal
 
 from core.auto_detect import rep_label
+from core.errors import ModelError
 from core.live_pipeline import LivePipeline
 from core.mailbox import LatestSlot
+from core.models import DEFAULT_MODEL
 from core.pose import PoseEstimator
 from core.practice_session import PracticeSession
 from core.sources import Frame
@@ -29,10 +31,11 @@ class PipelineWorker(QObject):
     failed = Signal(str)
     ready = Signal()  # the pose model is loaded
 
-    def __init__(self, slot: LatestSlot[Frame], session: PracticeSession) -> None:
+    def __init__(self, slot: LatestSlot[Frame], session: PracticeSession, model: str = DEFAULT_MODEL) -> None:
         super().__init__()
         self.slot = slot
         self.session = session
+        self.model = model  # the pose model asked for; the one loaded if it is installed (else full)
         self._stop = threading.Event()
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
@@ -41,9 +44,20 @@ class PipelineWorker(QObject):
         self._stop.set()
         self.slot.close()
 
+    def _load_estimator(self) -> PoseEstimator:
+        """The chosen model; one that is not installed is said, and practice goes on with full."""
+        try:
+            return PoseEstimator(self.model)
+        except ModelError as exc:
+            if self.model == DEFAULT_MODEL:
+                raise
+            self.failed.emit(f"{exc}. Using the full model for now.")
+            self.model = DEFAULT_MODEL
+            return PoseEstimator(DEFAULT_MODEL)
+
     def run(self) -> None:
         try:
-            pipeline = LivePipeline(PoseEstimator())
+            pipeline = LivePipeline(self._load_estimator())
         except Exception as exc:  # noqa: BLE001 - a broken install must reach the user as a sentence
             self.failed.emit(f"The pose model could not be loaded: {exc}")
             return

@@ -1,4 +1,4 @@
-"""Settings remembered between runs (camera or file, last reference, mirror, window layout).
+"""Settings remembered between runs (camera or file, last reference, mirror, pose model, window layout).
 
 An INI file in the user's config folder; POSECOACH_CONFIG_DIR moves it (tests, portable installs).
 """
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from core.models import DEFAULT_MODEL, MODEL_NAMES
 from core.paths import user_config_dir
 
 SETTINGS_VERSION = 1
@@ -55,6 +56,18 @@ class AppSettings:
     @mirror.setter
     def mirror(self, value: bool) -> None:
         self._s.setValue("mirror", bool(value))
+
+    @property
+    def pose_model(self) -> str:
+        """lite, full or heavy (core.models); anything else read from the file is the default, full."""
+        value = str(self._get("pose_model", DEFAULT_MODEL))
+        return value if value in MODEL_NAMES else DEFAULT_MODEL
+
+    @pose_model.setter
+    def pose_model(self, value: str) -> None:
+        if value not in MODEL_NAMES:
+            raise ValueError(f"unknown pose model {value!r}; choose one of {', '.join(MODEL_NAMES)}")
+        self._s.setValue("pose_model", value)
 
     @property
     def record_seconds(self) -> int:
