@@ -71,8 +71,8 @@ def main() -> None:
         tail = "-" if model == "full" else f"{p90:.1f} px ({100 * p90 / body:.1f} %)"
         print(f"| {model} | {size:.1f} MB | {ms:.1f} | {1000 / ms:.0f} | {diff} | {tail} |")
 
-    print(f"\npunch reference (punch_side 8-96) scored on takes of the first {MAX_FRAMES} frames of each clip;")
-    print("reference and takes from the same model unless said")
+    print(f"\npunch reference (punch_side 8-96) scored on the first {MAX_FRAMES} frames of each clip (a squat")
+    print("reference for the other reps row); reference and take from the same model unless said")
     print("| take | " + " | ".join(MODEL_NAMES) + " |")
     print("|---|" + "---|" * len(MODEL_NAMES))
     own = {m: punch_reference(seqs[m][PUNCH]) for m in MODEL_NAMES}
@@ -81,6 +81,10 @@ def main() -> None:
     for ref_model in ("heavy", "full"):
         cells = [f"{score_take(seqs[m][PUNCH], own[ref_model]).score:.1f}" for m in MODEL_NAMES]
         print(f"| punch_side, reference recorded on {ref_model} | " + " | ".join(cells) + " |")
+    squat = {m: PreparedReference.from_reference(make_reference(seqs[m][TIMED].slice(60, 120), "squat", "front"))
+             for m in MODEL_NAMES}  # fmt: skip
+    cells = [f"{score_take(seqs[m][TIMED].slice(150, 300), squat[m]).score:.1f}" for m in MODEL_NAMES]
+    print(f"| same move, other reps: squat reference ({TIMED} 60-120) vs frames 150-300 | " + " | ".join(cells) + " |")
     others = {m: {o: score_take(seqs[m][o], own[m]).score for o in OTHERS} for m in MODEL_NAMES}
     for o in OTHERS:
         print(f"| {o} | " + " | ".join(f"{others[m][o]:.1f}" for m in MODEL_NAMES) + " |")

@@ -73,9 +73,13 @@ def get_model(name: str) -> PoseModel:
 
 def model_folder() -> Path:
     """mediapipe's modules/pose_landmark folder, found without importing mediapipe (that takes a second)."""
-    spec = importlib.util.find_spec("mediapipe")
+    try:
+        spec = importlib.util.find_spec("mediapipe")
+    except ValueError:  # in sys.modules without a spec
+        spec = None
     if spec is None or spec.origin is None:
-        raise ModelError("mediapipe is not installed; reinstall PoseCoach (pip install posecoach)")
+        # What `import mediapipe` would raise: main.py says a broken install the same way for every module.
+        raise ModuleNotFoundError("No module named 'mediapipe'", name="mediapipe")
     return Path(spec.origin).parent / "modules" / "pose_landmark"
 
 
@@ -218,7 +222,11 @@ def _stage(tarball: Path, folder: Path, models: list[PoseModel]) -> dict[PoseMod
 
 
 def _copy_verified(source: IO[bytes], folder: Path, model: PoseModel, tarball: Path) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{model.file_name}.", suffix=".partial", dir=folder)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{model.file_name}.", suffix=".partial", dir=folder)
+    except PermissionError:
+        raise ModelError(f"{folder}: no permission to write the models there; run the install as the user who "
+                         "installed mediapipe, or use your own virtual environment") from None  # fmt: skip
     tmp = Path(name)
     try:
         digest = hashlib.sha256()
