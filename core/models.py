@@ -143,7 +143,7 @@ def is_installed(model: PoseModel, folder: Path) -> bool:
 
 @dataclass(frozen=True)
 class Installed:
-    """One model after `install_from_tarball`: `action` is 'installed', 'repaired' or 'already installed'."""
+    """One model after `install_models`: `action` is 'installed', 'repaired' or 'already installed'."""
 
     model: PoseModel
     path: Path
