@@ -51,6 +51,7 @@ def live_reps(take: PoseSequence, reference: PreparedReference) -> str:
         update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / take.fps, take.skeleton)
         if update.new_rep is not None:
             scores.append(update.new_rep.score)
+    scores += [rep.score for rep in engine.finish()]  # a rep the clip's end cut short of its confirmation
     return f"{len(scores)} ({np.mean(scores):.1f})" if scores else "0"
 
 
