@@ -44,6 +44,7 @@ class ViewFrame:
     recording: float | None  # seconds recorded so far, None when not recording
     mirrored: bool = False
     generation: int = 0  # the source it came from (core.sources.Frame.generation)
+    drawn: bool = True  # False: scored but not drawn (`image` is the bare frame), never to be shown
 
 
 def engine_for(prepared: list[PreparedReference], mirror: bool = False) -> Engine | None:
@@ -65,6 +66,7 @@ class Estimate:
     keypoints: NDArray[np.float32] | None
     pose_ms: float
     started: float  # perf_counter() when the frame's work began
+    restarted: bool = False  # the first frame of a new source: drawing forgets the old trails
 
 
 class LivePipeline:
@@ -89,11 +91,18 @@ class LivePipeline:
         self.estimator.reset()
         self.trails.clear()
 
-    def estimate(self, frame: Frame) -> Estimate:
+    def estimate(self, frame: Frame, restart: bool = False) -> Estimate:
+        """The frame's pose; `restart`: a new source, tracking starts afresh (and `draw` clears the trails).
+
+        May run on another thread than `draw` (the app overlaps the next frame's pose with this frame's
+        drawing): it touches only the estimator, `draw` only the trails.
+        """
         started = time.perf_counter()
+        if restart:
+            self.estimator.reset()
         pose = self.estimator.process(frame)
         keypoints = pose.keypoints_px() if pose.detected else None
-        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started)
+        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started, restart)
 
     def draw(
         self,
@@ -103,24 +112,31 @@ class LivePipeline:
         engine: Engine | None,
         recording: float | None = None,
         mirrored: bool | None = None,
+        paint: bool = True,
     ) -> ViewFrame:
-        """Trails, pose and the ghost of `engine`'s reference drawn on the frame's own image."""
+        """Trails, pose and the ghost of `engine`'s reference drawn on the frame's own image.
+
+        `paint=False`: the trails follow the frame but nothing is drawn (a frame the screen will not show).
+        """
         drawn = time.perf_counter()
         image = frame.image  # the pipeline owns the frame now: draw on it, no full-frame copy
+        if est.restarted:
+            self.trails.clear()
         kp33 = est.keypoints
         coco = to_coco17(kp33[None], MEDIAPIPE33)[0] if kp33 is not None else None
         self.trails.push(coco)
-        ghost = self._ghost(update, engine, coco, (image.shape[1], image.shape[0]))
-        if ghost is not None:
-            draw_ghost(image, ghost)
-        self.trails.draw(image)
-        if coco is not None:
-            draw_pose(image, coco)
+        if paint:
+            ghost = self._ghost(update, engine, coco, (image.shape[1], image.shape[0]))
+            if ghost is not None:
+                draw_ghost(image, ghost)
+            self.trails.draw(image)
+            if coco is not None:
+                draw_pose(image, coco)
         work_ms = (drawn - est.started) * 1000.0 - est.pose_ms + (time.perf_counter() - drawn) * 1000.0
         mirror = self.mirror_display if mirrored is None else mirrored
         return ViewFrame(
             frame.index, frame.t, image, update, est.pose.detected,
-            est.pose_ms, work_ms, recording, mirror, frame.generation,
+            est.pose_ms, work_ms, recording, mirror, frame.generation, paint,
         )  # fmt: skip
 
     def process(self, frame: Frame) -> ViewFrame:

@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .live_events import LiveUpdate, Rep
-from .live_pipeline import Engine, LivePipeline, ViewFrame, engine_for
+from .live_pipeline import Engine, Estimate, LivePipeline, ViewFrame, engine_for
 from .practice_history import PracticeHistory
 from .practice_record import PracticeRecord, RecordPhase, RecordResult
 from .references import Reference
@@ -56,7 +56,8 @@ class PracticeSession:
         self._time_shift = 0.0  # rep times of the current engine -> seconds since the practice began
         self._engine_t0: float | None = None
         self._practice_t0: float | None = None
-        self._reset_pose = False
+        self._reset_pose = False  # guarded by _pose_lock: the pose step never waits for the engine's lock
+        self._pose_lock = threading.Lock()
         self.rep_scores: list[float] = []
         self._record = PracticeRecord()
 
@@ -69,7 +70,8 @@ class PracticeSession:
             self.generation += 1
             self.state = SourceState.OPENING
             self.source_name, self.is_camera = name, is_camera
-            self._reset_pose = True
+            with self._pose_lock:
+                self._reset_pose = True
             self._restart_practice()
         return self.generation
 
@@ -200,18 +202,34 @@ class PracticeSession:
     # -- frames (pipeline thread) ------------------------------------------------------------------
     def process(self, frame: Frame) -> ViewFrame | None:
         """Pose, engine, recorder, drawing for one frame; None for a frame of an older or paused source."""
-        pipeline = self.pipeline
-        if pipeline is None:
-            raise RuntimeError("the practice session has no pipeline yet (the pose model is loading)")
-        with self._lock:
-            if not self._accepts(frame):
-                return None
+        est = self.estimate(frame)
+        return None if est is None else self.finish(frame, est)
+
+    def estimate(self, frame: Frame) -> Estimate | None:
+        """The pose step of `process` (no lock held while the model runs); None for a frame not shown.
+
+        Frames go through `estimate` in order and through `finish` in the same order; the app runs the
+        next frame's `estimate` on a helper thread while this frame's `finish` runs (ui/pipeline_worker.py).
+        """
+        pipeline = self._pipeline()
+        # Read without the main lock, which `finish` holds while the engine runs: a frame whose source is
+        # replaced meanwhile is dropped by `finish`. A new source's frames come after open_source returned.
+        if not self._accepts(frame):
+            return None
+        with self._pose_lock:
             reset, self._reset_pose = self._reset_pose, False
-        if reset:
-            pipeline.reset()
-        est = pipeline.estimate(frame)
+        return pipeline.estimate(frame, restart=reset)
+
+    def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
+        """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.
+
+        `draw=False`: scored and recorded, not drawn (the app skips drawing frames the screen cannot show).
+        """
+        pipeline = self._pipeline()
         with self._lock:
             if not self._accepts(frame):
+                if est.restarted:
+                    pipeline.trails.clear()  # a new source's trails start empty whichever frame is drawn first
                 return None
             engine = self.engine
             update = self._push(engine, est.keypoints, frame.t)
@@ -220,7 +238,13 @@ class PracticeSession:
             mirror = self.mirror_display
         if finished is not None:
             self.on_record_finished(finished)
-        return pipeline.draw(frame, est, update, engine, recording, mirror)
+        return pipeline.draw(frame, est, update, engine, recording, mirror, paint=draw)
+
+    def _pipeline(self) -> LivePipeline:
+        pipeline = self.pipeline
+        if pipeline is None:
+            raise RuntimeError("the practice session has no pipeline yet (the pose model is loading)")
+        return pipeline
 
     def _accepts(self, frame: Frame) -> bool:
         return self.shows(frame.generation)

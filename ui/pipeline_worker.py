@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
 from core.auto_detect import rep_label
 from core.errors import ModelError
-from core.live_pipeline import LivePipeline
+from core.live_pipeline import Estimate, LivePipeline
 from core.mailbox import LatestSlot
 from core.models import DEFAULT_MODEL
 from core.pose import PoseEstimator
@@ -21,6 +22,10 @@ from core.practice_session import PracticeSession
 from core.sources import Frame
 
 from .faults import report_exception
+
+# The window paints at most every 33 ms: when frames queue up (a file played as fast as possible), a frame
+# that follows the last drawn one by less than this is scored but not drawn; it could never be seen.
+MIN_DRAW_INTERVAL = 0.025
 
 
 class PipelineWorker(QObject):
@@ -39,6 +44,7 @@ class PipelineWorker(QObject):
         self._stop = threading.Event()
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
+        self.failures = 0
 
     def stop(self) -> None:
         self._stop.set()
@@ -63,35 +69,65 @@ class PipelineWorker(QObject):
             return
         self.session.pipeline = pipeline
         self.ready.emit()
-        window_start, window_frames = time.monotonic(), 0
-        failures = 0
+        # The pose of the next frame runs on a helper thread (mediapipe releases the GIL) while this thread
+        # scores and draws the current one: on 2 cores drawing costs the frame rate nothing.
+        poser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posecoach-pose")
         try:
-            while not self._stop.is_set():
+            self._loop(poser)
+        finally:
+            poser.shutdown(wait=True)
+            self.session.pipeline = None
+            pipeline.close()
+
+    def _loop(self, poser: ThreadPoolExecutor) -> None:
+        window_start, window_frames = time.monotonic(), 0
+        last_drawn = 0.0
+        pending: tuple[Frame, Future[Estimate | None]] | None = None
+        while not self._stop.is_set():
+            if pending is None:
                 frame = self.slot.take(timeout=0.05)
                 if frame is None:
                     continue
-                try:
-                    view = self.session.process(frame)
-                except Exception:  # noqa: BLE001 - one bad frame must not end the session
-                    failures += 1
-                    if failures == 1 or failures % 100 == 0:  # a fault in every frame must not flood the log
-                        report_exception(f"the pose pipeline (failure {failures})")
-                    if failures == 1:
-                        self.failed.emit("A frame could not be processed; PoseCoach goes on (details in the log).")
-                    continue
-                if view is None:
-                    continue  # a frame of an older source, or of a camera that was just lost
-                self.frames += 1
-                window_frames += 1
-                now = time.monotonic()
-                if now - window_start >= 1.0:
-                    self.fps = window_frames / (now - window_start)
-                    window_start, window_frames = now, 0
+                pending = (frame, poser.submit(self.session.estimate, frame))
+            frame, estimate = pending
+            pending = None
+            try:
+                est = estimate.result()
+            except Exception:  # noqa: BLE001 - one bad frame must not end the session
+                self._fault()
+                continue
+            # Only a frame that is already waiting starts early: a camera frame is never held back.
+            following = self.slot.take(timeout=0)
+            if following is not None:
+                pending = (following, poser.submit(self.session.estimate, following))
+            # A source slower than the pipeline (a camera, a file in real time) has no frame waiting here:
+            # each of its frames is drawn. A waiting frame means a backlog, whose frames the screen cannot all show.
+            draw = following is None or time.monotonic() - last_drawn >= MIN_DRAW_INTERVAL
+            try:
+                view = None if est is None else self.session.finish(frame, est, draw)
+            except Exception:  # noqa: BLE001
+                self._fault()
+                continue
+            if view is None:
+                continue  # a frame of an older source, or of a camera that was just lost
+            self.frames += 1
+            window_frames += 1
+            now = time.monotonic()
+            if now - window_start >= 1.0:
+                self.fps = window_frames / (now - window_start)
+                window_start, window_frames = now, 0
+            if view.drawn:
+                last_drawn = now
                 self.frame_ready.emit(view)
-                if view.update is not None and view.update.new_rep is not None:
-                    # In auto-detect the rep names its own move; the update follows the best engine.
-                    rep = view.update.new_rep
-                    self.rep_done.emit(view.generation, rep, rep_label(rep, view.update.reference))
-        finally:
-            self.session.pipeline = None
-            pipeline.close()
+            if view.update is not None and view.update.new_rep is not None:
+                # In auto-detect the rep names its own move; the update follows the best engine.
+                rep = view.update.new_rep
+                self.rep_done.emit(view.generation, rep, rep_label(rep, view.update.reference))
+
+    def _fault(self) -> None:
+        """A frame failed: logged (not every one: a fault in every frame must not flood the log), said once."""
+        self.failures += 1
+        if self.failures == 1 or self.failures % 100 == 0:
+            report_exception(f"the pose pipeline (failure {self.failures})")
+        if self.failures == 1:
+            self.failed.emit("A frame could not be processed; PoseCoach goes on (details in the log).")

@@ -51,21 +51,16 @@ class PracticePanel(QWidget):
 
     def clear_score(self) -> None:
         """Nothing is being measured now (no person, a lost camera): no number may stay on screen."""
-        self.score_label.setText(NO_SCORE)
-        self.score_label.setStyleSheet(SCORE_STYLE.format("#777"))
+        self._show_score(NO_SCORE, "#777")
         self.body.set_parts({}, self.body.mirrored)
 
     def show_update(self, u: LiveUpdate, rep_scores: list[float], mirrored: bool) -> None:
         if u.score is not None:
-            self.score_label.setText(f"{u.score:.0f}")
-            colour = score_qcolor(u.score).name()
+            self._show_score(f"{u.score:.0f}", score_qcolor(u.score).name())
         elif rep_scores:  # between reps: the last rep's score, dimmed
-            self.score_label.setText(f"{rep_scores[-1]:.0f}")
-            colour = score_qcolor(rep_scores[-1]).darker(170).name()
+            self._show_score(f"{rep_scores[-1]:.0f}", score_qcolor(rep_scores[-1]).darker(170).name())
         else:
-            self.score_label.setText(NO_SCORE)
-            colour = "#777"
-        self.score_label.setStyleSheet(SCORE_STYLE.format(colour))
+            self._show_score(NO_SCORE, "#777")
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
         tempo = "" if u.tempo is None else f"   tempo {u.tempo:.2f}x"
         self._reference = u.reference
@@ -73,7 +68,7 @@ class PracticePanel(QWidget):
         self.reps_label.setText(f"Reps: {u.rep_count}")
         self.body.set_parts(u.parts, mirrored)
         self.body.setToolTip(self.body.tooltip_text())
-        self.plot.update()
+        self.plot.refresh()
 
     def show_finished(self, rep_scores: list[float]) -> None:
         """The video ended: its final rep count (auto-detect's last reps included) and the last rep's score,
@@ -81,8 +76,14 @@ class PracticePanel(QWidget):
         self.reps_label.setText(f"Reps: {len(rep_scores)}")
         self.move_label.setText(self._reference)
         if rep_scores:
-            self.score_label.setText(f"{rep_scores[-1]:.0f}")
-            self.score_label.setStyleSheet(SCORE_STYLE.format(score_qcolor(rep_scores[-1]).darker(170).name()))
+            self._show_score(f"{rep_scores[-1]:.0f}", score_qcolor(rep_scores[-1]).darker(170).name())
+
+    def _show_score(self, text: str, colour: str) -> None:
+        """The big number; its style sheet is set only when the colour changes (setting one restyles the label)."""
+        self.score_label.setText(text)
+        style = SCORE_STYLE.format(colour)
+        if style != self.score_label.styleSheet():
+            self.score_label.setStyleSheet(style)
 
     def add_rep(self, rep: Rep, reference: str) -> None:
         advice = f"  - {rep.feedback[0].message}" if rep.feedback else ""

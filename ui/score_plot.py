@@ -18,20 +18,31 @@ class ScorePlot(QWidget):
         self.points: deque[tuple[float, float]] = deque(maxlen=4000)  # (t, score), bounded
         self.reps: deque[tuple[float, float]] = deque(maxlen=500)
         self.setMinimumHeight(90)
+        self._changes = 0  # data added since the widget was created
+        self._painted = -1  # `_changes` at the last paint
 
     def add(self, t: float, score: float | None) -> None:
         if score is not None:
             self.points.append((t, score))
+            self._changes += 1
 
     def add_rep(self, t: float, score: float) -> None:
         self.reps.append((t, score))
+        self._changes += 1
 
     def clear(self) -> None:
         self.points.clear()
         self.reps.clear()
+        self._changes += 1
         self.update()
 
+    def refresh(self) -> None:
+        """Repaint if points came in since the last paint (the panel asks a few times a second)."""
+        if self._changes != self._painted:
+            self.update()
+
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self._painted = self._changes
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(30, 6, -6, -6)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QRegion
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from .display_image import DisplayImage
+
+BACKGROUND = QColor(20, 20, 24)
 
 
 def to_qimage(image: np.ndarray) -> QImage:
@@ -20,17 +24,17 @@ class VideoView(QWidget):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(480, 320)
-        self._image: QImage | None = None
-        self._mirrored = False
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent covers every pixel itself
+        self._image: DisplayImage | None = None
         self.message = "Starting..."  # shown when there is no image, or over it when urgent
         self.advice: list[str] = []
         self.countdown: int | None = None
         self.recording: float | None = None
 
     def set_image(self, image: np.ndarray, mirrored: bool = False) -> None:
-        """Show `image`; `mirrored` flips it horizontally as part of the scaled draw (no extra copy)."""
-        self._image = to_qimage(image)
-        self._mirrored = mirrored
+        """Show `image` (kept, not copied: the pipeline hands over each frame and never draws on it again);
+        `mirrored` flips it horizontally. Scaled to the widget's size once, at the first paint."""
+        self._image = DisplayImage(image, mirrored)
         self.update()
 
     def clear_image(self) -> None:
@@ -47,19 +51,18 @@ class VideoView(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor(20, 20, 24))
         if self._image is not None:
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
             r = self.image_rect()
-            if self._mirrored:
-                p.save()
-                p.translate(r.left() + r.right() + 1, 0)
-                p.scale(-1, 1)
-                p.drawImage(r, self._image)
-                p.restore()
-            else:
-                p.drawImage(r, self._image)
-        elif self.message:
+            ratio = self.devicePixelRatioF()  # a HiDPI screen gets the image at its own pixel size
+            scaled = self._image.at(QSize(round(r.width() * ratio), round(r.height() * ratio)))
+            scaled.setDevicePixelRatio(ratio)
+            # The bars beside the image, then the image unscaled: no per-paint scaling or conversion.
+            for bar in QRegion(self.rect()).subtracted(QRegion(r)):
+                p.fillRect(bar, BACKGROUND)
+            p.drawImage(r.topLeft(), scaled)
+        else:
+            p.fillRect(self.rect(), BACKGROUND)
+        if self._image is None and self.message:
             self._text_box(p, self.message, self.rect().adjusted(40, 40, -40, -40), 22, QColor(230, 230, 230))
         if self._image is not None and self.message:
             r = self.image_rect()
