@@ -118,3 +118,24 @@ def installed_models(request) -> tuple[str, ...]:
     if not all(model_status(name).present for name in MODEL_NAMES):
         install_models(request.getfixturevalue("pose_tarball"))
     return MODEL_NAMES
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, monkeypatch):
+    """Builds real main windows (offscreen) on a library, with their own settings folder; closes them after."""
+    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
+    windows = []
+
+    def make(library, history=None):  # a core.references.Library, an optional history store
+        from ui.main_window import MainWindow
+        from ui.settings import AppSettings
+
+        window = MainWindow(library, AppSettings(), history)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for w in windows:
+        w.close()

@@ -13,26 +13,6 @@ from .conftest import TESTDATA
 pytest.importorskip("pytestqt")
 
 
-@pytest.fixture
-def make_window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
-    windows = []
-
-    def make(library: Library, history=None):
-        from ui.main_window import MainWindow
-        from ui.settings import AppSettings
-
-        window = MainWindow(library, AppSettings(), history)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for w in windows:
-        w.close()
-
-
 def green_pixels(image: np.ndarray) -> int:
     b, g, r = image[..., 0].astype(int), image[..., 1].astype(int), image[..., 2].astype(int)
     return int(((g > 200) & (r < 90) & (b < 90)).sum())

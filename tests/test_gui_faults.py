@@ -18,26 +18,6 @@ pytest.importorskip("pytestqt")
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
-    windows = []
-
-    def make(library: Library):
-        from ui.main_window import MainWindow
-        from ui.settings import AppSettings
-
-        window = MainWindow(library, AppSettings(), None)
-        qtbot.addWidget(window)
-        window.show()
-        windows.append(window)
-        return window
-
-    yield make
-    for w in windows:
-        w.close()
-
-
-@pytest.fixture
 def reporter(tmp_path):
     from ui.faults import install_fault_reporter
 
