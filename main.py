@@ -12,7 +12,7 @@ CLI_COMMANDS = {"score", "record", "recognize", "import-lookup", "list", "stream
 def main(argv: list[str]) -> int:
     try:
         if argv and (argv[0] in CLI_COMMANDS or argv[0] in ("-h", "--help")):
-            from core.cli import main as cli_main
+            from core.app.cli import main as cli_main
 
             return cli_main(argv)
         from ui.app import run_app
@@ -30,7 +30,7 @@ def entry_point() -> None:
     try:
         sys.stdout.flush()  # output redirected to a full disk or a closed pipe fails here, not in a command
     except OSError as exc:
-        from core.errors import describe_os_error
+        from core.app.errors import describe_os_error
 
         print(f"error: writing the output: {describe_os_error(exc)}", file=sys.stderr)
         # Python would flush again at exit and print a traceback-like note: hand it an empty sink.

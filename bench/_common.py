@@ -24,7 +24,7 @@ def cached_poses(name: str):
     """The shared clip's pose sequence, extracted with mediapipe once and kept in ~/.cache between runs."""
     import numpy as np
 
-    from core.pose import PoseEstimator, PoseSequence, extract_sequence
+    from core.pose.estimator import PoseEstimator, PoseSequence, extract_sequence
 
     CACHE.mkdir(parents=True, exist_ok=True)
     path = CACHE / f"{name}.npz"

@@ -8,15 +8,15 @@ import numpy as np
 from _common import ROOT  # noqa: F401  (puts the project on sys.path)
 from fastdtw import fastdtw
 
-from core.align import SubsequenceDTW
-from core.features import compute_features, part_costs, total_cost
-from core.skeleton import PARTS
+from core.features.bones import compute_features, part_costs, total_cost
+from core.match.align import SubsequenceDTW
+from core.pose.skeleton import PARTS
 
 
 def main() -> None:
     from _common import clip
 
-    from core.pose import PoseEstimator, extract_sequence
+    from core.pose.estimator import PoseEstimator, extract_sequence
 
     with PoseEstimator() as est:
         kp = extract_sequence(clip("dance_a_benchmark"), est).keypoints

@@ -9,10 +9,10 @@ import tracemalloc
 import numpy as np
 from _common import clip
 
-from core.live import LiveEngine
-from core.pose import PoseEstimator, extract_sequence
-from core.references import make_reference
-from core.scoring import PreparedReference
+from core.library.references import make_reference
+from core.match.live import LiveEngine
+from core.pose.estimator import PoseEstimator, extract_sequence
+from core.score.scoring import PreparedReference
 
 
 def rss_mb() -> float:

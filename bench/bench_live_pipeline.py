@@ -7,10 +7,10 @@ import time
 
 from _common import clip
 
-from core.live_pipeline import LivePipeline, make_engine
-from core.pose import PoseEstimator, extract_sequence
-from core.references import make_reference
-from core.sources import VideoSource
+from core.frame.sources import VideoSource
+from core.library.references import make_reference
+from core.pose.estimator import PoseEstimator, extract_sequence
+from core.view.live_pipeline import LivePipeline, make_engine
 
 CLIP = sys.argv[1] if len(sys.argv) > 1 else "squat_front_air"
 

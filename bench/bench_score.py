@@ -7,12 +7,12 @@ import time
 import numpy as np
 from _common import clip
 
-from core.align import best_segment, warp_path
-from core.features import compute_features, part_costs, total_cost
-from core.pose import PoseEstimator, poses_to_sequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
-from core.sources import VideoSource
+from core.features.bones import compute_features, part_costs, total_cost
+from core.frame.sources import VideoSource
+from core.library.references import make_reference
+from core.match.align import best_segment, warp_path
+from core.pose.estimator import PoseEstimator, poses_to_sequence
+from core.score.scoring import PreparedReference, score_take
 
 
 def main(name: str = "squat_front_air") -> None:

@@ -1,7 +1,7 @@
 """Seed features vs ours on the same pairs: how far apart same-move and different-move scores land.
 
 The seed: keypoints shifted to their bounding box, pose vector L2-normalised, one DTW per keypoint,
-score = 100 - 100 x mean distance. Ours: core.scoring.score_take (body-scale bone vectors, confidence
+score = 100 - 100 x mean distance. Ours: core.score.scoring.score_take (body-scale bone vectors, confidence
 weights, subsequence DTW, calibrated mapping). Prints one row per pair and the separation of each method.
 """
 
@@ -11,10 +11,10 @@ import numpy as np
 from _common import clip
 from fastdtw import fastdtw
 
-from core.pose import PoseEstimator, PoseSequence, extract_sequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
-from core.skeleton import to_coco17
+from core.library.references import make_reference
+from core.pose.estimator import PoseEstimator, PoseSequence, extract_sequence
+from core.pose.skeleton import to_coco17
+from core.score.scoring import PreparedReference, score_take
 
 SOURCE_CLIP = {"squat": "squat_front_air", "jack": "jumping_jacks_front", "punch": "punch_side"}
 

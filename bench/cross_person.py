@@ -17,15 +17,15 @@ import time
 import numpy as np
 from _common import ROOT, cached_poses
 
-from core.auto_detect import AutoDetectEngine
-from core.labelled_takes import LabelledSegment, labelled_segments, load_labelled_take
-from core.live import LiveEngine
-from core.pose import PoseSequence
-from core.recognition import recognize
-from core.references import Reference, make_reference, with_examples
-from core.scoring import PreparedReference, score_take
-from core.seed_import import import_lookup
-from core.sources import load_keypoint_array
+from core.frame.sources import load_keypoint_array
+from core.library.labelled_takes import LabelledSegment, labelled_segments, load_labelled_take
+from core.library.references import Reference, make_reference, with_examples
+from core.library.seed_import import import_lookup
+from core.match.auto_detect import AutoDetectEngine
+from core.match.live import LiveEngine
+from core.match.recognition import recognize
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference, score_take
 
 MUAYTHAI = ROOT.parent / "shared" / "testdata" / "muaythai"
 SEED = ROOT.parent / "shared" / "seed" / "lookup_test.pickle"

@@ -12,12 +12,12 @@ import time
 import numpy as np
 from _common import ROOT, clip
 
-from core.live import LiveEngine
-from core.models import MODEL_NAMES, POSE_MODELS, require_model
-from core.pose import PoseEstimator, PoseSequence, poses_to_sequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
-from core.sources import VideoSource
+from core.frame.sources import VideoSource
+from core.library.references import make_reference
+from core.match.live import LiveEngine
+from core.pose.estimator import PoseEstimator, PoseSequence, poses_to_sequence
+from core.pose.models import MODEL_NAMES, POSE_MODELS, require_model
+from core.score.scoring import PreparedReference, score_take
 
 _ = ROOT
 MAX_FRAMES = 300  # per clip: the squat's first 300 frames are the timing; the other clips only need a few reps

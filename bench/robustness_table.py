@@ -7,9 +7,9 @@ import time
 import numpy as np
 from _common import ROOT, clip
 
-from core.pose import PoseEstimator, PoseSequence, extract_sequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
+from core.library.references import make_reference
+from core.pose.estimator import PoseEstimator, PoseSequence, extract_sequence
+from core.score.scoring import PreparedReference, score_take
 from tests.clip_transforms import darken, pad_idle, read_frames, retime, rotate, run_pose, scale_and_shift
 
 _ = ROOT

@@ -1,8 +1,8 @@
-"""How much one person's reps differ from each other, per body part: the calibration of core.tolerance.
+"""How much one person's reps differ from each other, per body part: the calibration of core.score.tolerance.
 
 For each of the 42 labelled Muay Thai train takes with at least four reps, the second and third rep are
-aligned to the first (core.align.anchored_path) and their part distances averaged along the path; prints the
-median per part and overall (core.tolerance.SAME_PERSON_SPREAD is the overall median).
+aligned to the first (core.match.align.anchored_path) and their part distances averaged along the path; prints the
+median per part and overall (core.score.tolerance.SAME_PERSON_SPREAD is the overall median).
 
     python bench/tolerance_spread.py
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 from cross_person import cut, muaythai_takes
 
-from core.align import anchored_path
-from core.features import compute_features, part_costs, total_cost
-from core.skeleton import PARTS
-from core.tolerance import SAME_PERSON_SPREAD
+from core.features.bones import compute_features, part_costs, total_cost
+from core.match.align import anchored_path
+from core.pose.skeleton import PARTS
+from core.score.tolerance import SAME_PERSON_SPREAD
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
     print(f"{len(table)} rep pairs, one person each")
     for p, part in enumerate(PARTS):
         print(f"  {part:10s} median {np.nanmedian(table[:, p]):.3f}")
-    print(f"  overall    median {np.nanmedian(table):.3f} (core.tolerance.SAME_PERSON_SPREAD = {SAME_PERSON_SPREAD})")
+    print(f"  overall    median {np.nanmedian(table):.3f} (tolerance.SAME_PERSON_SPREAD = {SAME_PERSON_SPREAD})")
 
 
 if __name__ == "__main__":

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import cv2
 import numpy as np
 
-from core.pose import PoseEstimator, PoseSequence, poses_to_sequence
-from core.sources import Frame, VideoSource
+from core.frame.sources import Frame, VideoSource
+from core.pose.estimator import PoseEstimator, PoseSequence, poses_to_sequence
 
 ImageFn = Callable[[np.ndarray], np.ndarray]
 

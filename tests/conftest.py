@@ -33,7 +33,7 @@ class PoseCache:
         return path
 
     def get(self, name: str):
-        from core.pose import extract_sequence
+        from core.pose.estimator import extract_sequence
 
         if name not in self._seqs:
             self._seqs[name] = extract_sequence(str(self.path(name)), self._estimator)
@@ -42,7 +42,7 @@ class PoseCache:
 
 @pytest.fixture(scope="session")
 def estimator():
-    from core.pose import PoseEstimator
+    from core.pose.estimator import PoseEstimator
 
     est = PoseEstimator()
     yield est
@@ -59,9 +59,9 @@ def squat_reps(pose_cache):
     """(reference, reps): the squat clip through the live engine against one of its own reps (real Rep objects)."""
     import numpy as np
 
-    from core.live import LiveEngine
-    from core.references import make_reference
-    from core.scoring import PreparedReference
+    from core.library.references import make_reference
+    from core.match.live import LiveEngine
+    from core.score.scoring import PreparedReference
 
     squat = pose_cache.get("squat_front_air")
     ref = make_reference(squat.slice(60, 120), "squat", "front", source="squat_front_air.mp4 [60:120]")
@@ -85,7 +85,7 @@ def pose_tarball() -> Path:
     fetches the other dependencies: the README's test command works on a fresh machine."""
     import urllib.request
 
-    from core.models import NPM_SPEC, TARBALL_URL, ModelError, fetch_tarball
+    from core.pose.models import NPM_SPEC, TARBALL_URL, ModelError, fetch_tarball
 
     value = os.environ.get(TARBALL_ENV)
     if value:
@@ -113,7 +113,7 @@ def pose_tarball() -> Path:
 @pytest.fixture(scope="session")
 def installed_models(request) -> tuple[str, ...]:
     """lite, full and heavy ready for mediapipe: lite and heavy installed from the tarball if they are missing."""
-    from core.models import MODEL_NAMES, install_models, model_status
+    from core.pose.models import MODEL_NAMES, install_models, model_status
 
     if not all(model_status(name).present for name in MODEL_NAMES):
         install_models(request.getfixturevalue("pose_tarball"))
@@ -126,7 +126,7 @@ def make_window(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
     windows = []
 
-    def make(library, history=None):  # a core.references.Library, an optional history store
+    def make(library, history=None):  # a core.library.references.Library, an optional history store
         from ui.main_window import MainWindow
         from ui.settings import AppSettings
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import SourceError
-from core.pose import PoseFrame, PoseSequence
-from core.sources import Frame, VideoSource
+from core.app.errors import SourceError
+from core.frame.sources import Frame, VideoSource
+from core.pose.estimator import PoseFrame, PoseSequence
 
 
 def clip_images(path: Path, limit: int = 10_000) -> list[np.ndarray]:
@@ -73,7 +73,7 @@ class FakeCameraRig:
 
 
 class FakeCamera:
-    """One opening of the rig: the core.sources.FrameSource interface, as a camera."""
+    """One opening of the rig: the core.frame.sources.FrameSource interface, as a camera."""
 
     is_camera = True
 
@@ -94,7 +94,7 @@ class FakeCamera:
 
 
 class ReplayEstimator:
-    """Stands in for core.pose.PoseEstimator: frame k gets the pose mediapipe found in frame k of `seq`."""
+    """Stands in for core.pose.estimator.PoseEstimator: frame k gets the pose mediapipe found in frame k of `seq`."""
 
     def __init__(self, seq: PoseSequence) -> None:
         self.seq = seq

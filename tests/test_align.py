@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from core.align import MAX_STEP, SubsequenceDTW, anchored_distance, best_segment, per_reference_frame, warp_path
+from core.match.align import MAX_STEP, SubsequenceDTW, anchored_distance, best_segment, per_reference_frame, warp_path
 
 
 def brute_force_best_end_cost(cost: np.ndarray, end: int) -> float:

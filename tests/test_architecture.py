@@ -24,7 +24,7 @@ def test_core_source_never_imports_qt():
 
 def test_core_cli_runs_without_loading_qt():
     code = (
-        "import sys, core.cli, core.live, core.scoring, core.practice_session; "
+        "import sys, core.app.cli, core.match.live, core.score.scoring, core.app.practice_session; "
         "assert not any(m.startswith('PySide6') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)

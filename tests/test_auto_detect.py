@@ -8,14 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
-from core.cli import main as cli_main
-from core.live_events import Rep
-from core.pose import PoseSequence
-from core.references import Library, make_reference
-from core.scoring import PreparedReference
-from core.skeleton import PARTS
-from core.sources import load_keypoint_array
+from core.app.cli import main as cli_main
+from core.frame.sources import load_keypoint_array
+from core.library.references import Library, make_reference
+from core.match.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
+from core.match.live_events import Rep
+from core.pose.estimator import PoseSequence
+from core.pose.skeleton import PARTS
+from core.score.scoring import PreparedReference
 
 from .conftest import TESTDATA
 
@@ -137,7 +137,7 @@ def test_stream_prints_each_rep_event_once_with_its_move(references, tmp_path, c
 def test_rivals_on_one_punch_or_kick_are_ranked_by_recognition_not_live_score(references):
     # Two references found the same labelled technique; the wrong one reported the higher live score. The
     # arbiter keeps the one recognition finds closest over the rep's own frames (the engine keeps them).
-    from core.labelled_takes import labelled_segments, load_labelled_take
+    from core.library.labelled_takes import labelled_segments, load_labelled_take
 
     prepared = [PreparedReference.from_reference(r) for r in references]
     cases = (

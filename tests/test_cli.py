@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core.skeleton import PARTS
+from core.pose.skeleton import PARTS
 
 from .conftest import ROOT, SEED, TESTDATA
 

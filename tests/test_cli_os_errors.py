@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli
+from core.app import cli
 
 from .conftest import ROOT, SEED, SHARED
 
@@ -159,7 +159,7 @@ def test_a_missing_module_is_reported_not_skipped(library):
     video = str(SHARED / "testdata" / "punch_side.mp4")
     for missing, args in (
         ("mediapipe", ["score", video, "--reference", "jab", "--library", str(library)]),  # imported on first use
-        ("core.live_cli", ["list", "--library", str(library)]),  # `stream` used to vanish silently
+        ("core.app.live_cli", ["list", "--library", str(library)]),  # `stream` used to vanish silently
     ):
         script = f"import sys; sys.modules[{missing!r}] = None; import main; sys.argv = ['posecoach', *{args!r}]; " \
                  "main.entry_point()"  # fmt: skip

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.pose import PoseSequence
-from core.references import Library, make_reference
-from core.sources import load_keypoint_array
+from core.frame.sources import load_keypoint_array
+from core.library.references import Library, make_reference
+from core.pose.estimator import PoseSequence
 
 from .conftest import TESTDATA
 from .test_cli import lines, run

@@ -12,12 +12,12 @@ import pytest
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 
-from core.live_pipeline import LivePipeline
-from core.mailbox import LatestSlot
-from core.overlay import TRAIL_LENGTH
-from core.practice_session import PracticeSession
-from core.references import make_reference
-from core.sources import Frame
+from core.app.practice_session import PracticeSession
+from core.frame.mailbox import LatestSlot
+from core.frame.sources import Frame
+from core.library.references import make_reference
+from core.view.live_pipeline import LivePipeline
+from core.view.overlay import TRAIL_LENGTH
 from ui.display_image import DisplayImage
 from ui.pipeline_worker import PipelineWorker
 from ui.score_plot import ScorePlot

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.features import MISSING_COST, compute_features, mirror_keypoints, part_costs, total_cost
-from core.skeleton import COCO17, LEFT_RIGHT_SWAP, MEDIAPIPE33, MP33_NAMES, PARTS
+from core.features.bones import MISSING_COST, compute_features, mirror_keypoints, part_costs, total_cost
+from core.pose.skeleton import COCO17, LEFT_RIGHT_SWAP, MEDIAPIPE33, MP33_NAMES, PARTS
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,7 @@ def test_mirror_twice_is_identity_and_swaps_sides(punch_kp):
 
 
 def test_coco17_and_mediapipe_inputs_give_the_same_features(punch_kp):
-    from core.skeleton import MP33_TO_COCO17
+    from core.pose.skeleton import MP33_TO_COCO17
 
     a = compute_features(punch_kp, MEDIAPIPE33)
     b = compute_features(punch_kp[:, MP33_TO_COCO17], COCO17)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.feedback import FeedbackItem
-from core.feedback_stabilizer import MIN_SHOWN, SHOW_AFTER, FeedbackStabilizer
+from core.score.feedback import FeedbackItem
+from core.score.feedback_stabilizer import MIN_SHOWN, SHOW_AFTER, FeedbackStabilizer
 
 ARM = FeedbackItem("left_arm", "left arm: extend further", 0.5)
 KNEE = FeedbackItem("right_leg", "right leg: lift the knee higher", 0.4)

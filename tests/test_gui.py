@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.references import Library, make_reference
-from core.scoring import PreparedReference, score_take
+from core.library.references import Library, make_reference
+from core.score.scoring import PreparedReference, score_take
 
 from .conftest import TESTDATA
 
@@ -22,7 +22,7 @@ def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, po
     jacks = pose_cache.get("jumping_jacks_front")
     lib = Library(tmp_path / "lib")
     lib.save(make_reference(jacks.slice(40, 80), "jumping jack", "front", source=jacks.source))
-    from core.history import HistoryStore
+    from core.app.history import HistoryStore
 
     history = HistoryStore(tmp_path / "history.db")
     window = make_window(lib, history)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from core.references import Library, make_reference
+from core.library.references import Library, make_reference
 
 from .conftest import TESTDATA
 from .fakes import FakeCameraRig, clip_images
@@ -109,7 +109,7 @@ def test_a_failing_capture_is_reported_and_the_app_plays_the_next_source(make_wi
     qtbot.waitUntil(lambda: "see the log" in window.video.message, timeout=10_000)
     qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible(), timeout=5000)
     assert "decoder returned garbage" in reporter.dialog.text()
-    from core.sources import VideoSource
+    from core.frame.sources import VideoSource
 
     window.opener = VideoSource
     with qtbot.waitSignal(window.source_ended, timeout=60_000):
@@ -145,7 +145,7 @@ def test_a_capture_thread_that_does_not_stop_is_kept_and_its_frames_never_shown(
             self.reads = 0
 
         def read(self):
-            from core.sources import Frame
+            from core.frame.sources import Frame
 
             self.reads += 1
             if self.reads > 10:
@@ -163,7 +163,7 @@ def test_a_capture_thread_that_does_not_stop_is_kept_and_its_frames_never_shown(
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(0)
     qtbot.waitUntil(lambda: window.worker.frames >= 5 and stuck.is_set(), timeout=30_000)
-    from core.sources import VideoSource
+    from core.frame.sources import VideoSource
 
     window.opener = VideoSource
     with caplog.at_level(logging.WARNING, logger="posecoach"):
@@ -189,7 +189,7 @@ def test_a_capture_thread_that_does_not_stop_is_kept_and_its_frames_never_shown(
 def test_a_lost_camera_is_said_retried_and_recovered_and_no_score_is_shown_in_the_gap(
     make_window, qtbot, squat_library
 ):
-    from core.practice_session import SourceState
+    from core.app.practice_session import SourceState
 
     window = make_window(squat_library)
     window.reference_box.setCurrentIndex(1)
@@ -224,7 +224,7 @@ def test_a_lost_camera_is_said_retried_and_recovered_and_no_score_is_shown_in_th
 
 
 def test_a_reference_that_cannot_be_prepared_leaves_practice_running(make_window, qtbot, squat_library, monkeypatch):
-    from core import practice_session
+    from core.app import practice_session
 
     window = make_window(squat_library)
     with qtbot.waitSignal(window.source_opened, timeout=30_000):

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from core.references import Library
+from core.library.references import Library
 
 pytest.importorskip("pytestqt")
 
 
 def test_the_window_defaults_to_the_user_data_folder_and_the_packaged_icon():
-    from core.paths import packaged_asset
+    from core.app.paths import packaged_asset
     from ui.app import parse_args
 
     assert Path(parse_args([]).library) == Path(os.environ["POSECOACH_DATA_DIR"]) / "references"

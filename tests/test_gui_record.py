@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.pose import PoseSequence
-from core.recording import RecordedTake
-from core.references import Library
+from core.library.recording import RecordedTake
+from core.library.references import Library
+from core.pose.estimator import PoseSequence
 
 from .conftest import TESTDATA
 

@@ -10,7 +10,7 @@ import sys
 import cv2
 import pytest
 
-from core.references import Library, make_reference
+from core.library.references import Library, make_reference
 
 from .conftest import ROOT, TESTDATA
 

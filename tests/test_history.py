@@ -13,11 +13,11 @@ import threading
 import numpy as np
 import pytest
 
-from core.cli import main as cli_main
-from core.errors import PoseCoachError
-from core.history import APP_ID, SCHEMA_VERSION, HistoryStore, default_history_path
-from core.references import Library, make_reference
-from core.skeleton import PARTS
+from core.app.cli import main as cli_main
+from core.app.errors import PoseCoachError
+from core.app.history import APP_ID, SCHEMA_VERSION, HistoryStore, default_history_path
+from core.library.references import Library, make_reference
+from core.pose.skeleton import PARTS
 
 from .conftest import ROOT
 

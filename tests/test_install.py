@@ -71,7 +71,7 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
     run = {"env": env, "cwd": home}  # not the checkout: nothing may be imported from it
 
     where = _run([str(installed / "bin" / "python"), "-c",
-                  "import core, ui, main; from core.paths import packaged_asset; from ui.app import parse_args; "
+                  "import core, ui, main; from core.app.paths import packaged_asset; from ui.app import parse_args; "
                   "print(core.__file__, ui.__file__, main.__file__, packaged_asset('icon.svg'), "
                   "parse_args([]).library, sep='\\n')"], **run).stdout.split()  # fmt: skip
     site = installed / "lib"
@@ -98,8 +98,8 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
 
 def test_the_icon_and_the_starter_library_are_installed_package_data(installed, tmp_path):
     """assets/ and references/ reach site-packages with the wheel, and the accessors find them there."""
-    probe = ("import json, sysconfig; from core.paths import packaged_asset, starter_library_dir; "
-             "from core.references import Library; lib = Library(starter_library_dir()); lib.load(); "
+    probe = ("import json, sysconfig; from core.app.paths import packaged_asset, starter_library_dir; "
+             "from core.library.references import Library; lib = Library(starter_library_dir()); lib.load(); "
              "print(json.dumps({'site': sysconfig.get_paths()['purelib'], 'icon': str(packaged_asset('icon.svg')), "
              "'starter': str(starter_library_dir()), 'errors': [str(e) for e in lib.errors]}))")  # fmt: skip
     run = {"env": _user_env(tmp_path), "cwd": tmp_path}  # not the checkout

@@ -3,11 +3,11 @@ the window, the overlay and the body figure alike."""
 
 from __future__ import annotations
 
-from core.history import HistoryStore
-from core.labels import format_label, label_matches, move_of, parse_label
-from core.references import Reference
-from core.score_colours import NO_SCORE_RGB, score_bgr, score_rgb
-from core.seed_import import split_label
+from core.app.history import HistoryStore
+from core.library.labels import format_label, label_matches, move_of, parse_label
+from core.library.references import Reference
+from core.library.seed_import import split_label
+from core.score.score_colours import NO_SCORE_RGB, score_bgr, score_rgb
 
 
 def test_a_label_round_trips_even_when_the_move_has_a_dash():
@@ -50,7 +50,7 @@ def test_one_colour_ramp_from_red_through_yellow_to_green():
 def test_the_overlay_and_the_body_figure_draw_the_ramp(qtbot):
     import numpy as np
 
-    from core.overlay import draw_hud
+    from core.view.overlay import draw_hud
     from ui.body_figure import score_qcolor
 
     img = np.zeros((720, 1280, 3), np.uint8)

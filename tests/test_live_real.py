@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.live import MSG_NOBODY, REP_MIN_SCORE, LiveEngine
-from core.pose import PoseSequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
+from core.library.references import make_reference
+from core.match.live import MSG_NOBODY, REP_MIN_SCORE, LiveEngine
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference, score_take
 
 
 def engine_for(seq: PoseSequence, start: int, end: int, move: str, view: str = "front") -> LiveEngine:

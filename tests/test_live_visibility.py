@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.labelled_takes import labelled_segments, load_labelled_take
-from core.live import MSG_PARTIAL, PARTIAL_AFTER_S, LiveEngine
-from core.references import make_reference
-from core.scoring import PreparedReference
+from core.library.labelled_takes import labelled_segments, load_labelled_take
+from core.library.references import make_reference
+from core.match.live import MSG_PARTIAL, PARTIAL_AFTER_S, LiveEngine
+from core.score.scoring import PreparedReference
 
 from .conftest import TESTDATA
 

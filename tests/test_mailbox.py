@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from core.mailbox import LatestSlot
+from core.frame.mailbox import LatestSlot
 
 
 def test_a_slow_consumer_gets_the_newest_item_and_the_rest_are_counted_as_dropped():

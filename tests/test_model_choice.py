@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from core import models
-from core.cli import main
-from core.errors import PoseCoachError
-from core.pose import PoseEstimator
-from core.references import Library, make_reference
+from core.app.cli import main
+from core.app.errors import PoseCoachError
+from core.library.references import Library, make_reference
+from core.pose import models
+from core.pose.estimator import PoseEstimator
 
 from .conftest import ROOT, TESTDATA
 
@@ -106,8 +106,8 @@ def test_the_settings_remember_a_valid_model(tmp_path):
 
 def test_the_app_says_a_missing_model_and_goes_on_with_full(tmp_path, monkeypatch):
     pytest.importorskip("PySide6")
-    from core.mailbox import LatestSlot
-    from core.practice_session import PracticeSession
+    from core.app.practice_session import PracticeSession
+    from core.frame.mailbox import LatestSlot
     from ui.pipeline_worker import PipelineWorker
 
     empty = tmp_path / "pose_landmark"

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core import models
-from core.errors import ModelError
-from core.models import POSE_MODELS, file_sha256, install_models, model_folder, model_status, require_model
+from core.app.errors import ModelError
+from core.pose import models
+from core.pose.models import POSE_MODELS, file_sha256, install_models, model_folder, model_status, require_model
 
 from .conftest import TESTDATA
 
@@ -42,8 +42,8 @@ def listing(folder: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def punch_by_model(installed_models: tuple[str, ...]) -> dict[str, np.ndarray]:
     """(30, 33, 3) keypoints in pixels of punch_side's first 30 frames, per model."""
-    from core.pose import PoseEstimator
-    from core.sources import VideoSource
+    from core.frame.sources import VideoSource
+    from core.pose.estimator import PoseEstimator
 
     out = {}
     for name in installed_models:
@@ -150,7 +150,7 @@ def test_an_unknown_model_name_is_refused() -> None:
 def test_models_list_and_install_on_the_command_line(pose_tarball, model_dir, tmp_path, monkeypatch, capsys):
     import json
 
-    from core.cli import main
+    from core.app.cli import main
 
     monkeypatch.setattr(models, "model_folder", lambda: model_dir)
     assert main(["models", "list", "--json"]) == 0

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from core import paths
-from core.references import Library
+from core.app import paths
+from core.library.references import Library
 
-ROOT = Path(paths.__file__).resolve().parent.parent
+ROOT = Path(paths.__file__).resolve().parents[2]  # core/app/paths.py -> the checkout
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG rules are Linux's")

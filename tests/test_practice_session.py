@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.live_pipeline import LivePipeline
-from core.practice_session import PracticeSession, RecordPhase, RecordResult, SourceState
-from core.references import make_reference
-from core.sources import Frame
+from core.app.practice_session import PracticeSession, RecordPhase, RecordResult, SourceState
+from core.frame.sources import Frame
+from core.library.references import make_reference
+from core.view.live_pipeline import LivePipeline
 
 from .conftest import TESTDATA
 from .fakes import ReplayEstimator, clip_images

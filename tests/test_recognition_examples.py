@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from core.labelled_takes import labelled_segments, load_labelled_take
-from core.pose import PoseSequence
-from core.recognition import recognize
-from core.references import make_reference, with_examples
-from core.scoring import PreparedReference
-from core.sources import load_keypoint_array
+from core.frame.sources import load_keypoint_array
+from core.library.labelled_takes import labelled_segments, load_labelled_take
+from core.library.references import make_reference, with_examples
+from core.match.recognition import recognize
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference
 
 from .conftest import TESTDATA
 

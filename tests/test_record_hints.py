@@ -7,11 +7,11 @@ import cv2
 import numpy as np
 import pytest
 
-from core.recording import RecordedTake, TakeRecorder
-from core.references import Library
-from core.skeleton import COCO17_EDGES, to_coco17
-from core.sources import VideoSource, ended_early_note
-from core.view_hint import suggest_view
+from core.frame.sources import VideoSource, ended_early_note
+from core.library.recording import RecordedTake, TakeRecorder
+from core.library.references import Library
+from core.pose.skeleton import COCO17_EDGES, to_coco17
+from core.pose.view_hint import suggest_view
 
 from .conftest import TESTDATA
 from .test_cli import run

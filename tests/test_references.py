@@ -11,9 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from core.errors import LibraryError
-from core.pose import PoseSequence
-from core.references import (
+from core.app.errors import LibraryError
+from core.library.references import (
     MAX_FRAMES,
     Library,
     Reference,
@@ -23,8 +22,9 @@ from core.references import (
     slug,
     with_examples,
 )
-from core.seed_import import import_lookup, read_lookup
-from core.skeleton import COCO17, PARTS
+from core.library.seed_import import import_lookup, read_lookup
+from core.pose.estimator import PoseSequence
+from core.pose.skeleton import COCO17, PARTS
 
 from .conftest import ROOT, SEED
 
@@ -113,7 +113,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, punch_ref
     def boom(*a, **k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("core.references.os.replace", boom)
+    monkeypatch.setattr("core.library.references.os.replace", boom)
     with pytest.raises(LibraryError, match="punch--side.json: the reference was not saved .the disk is full"):
         lib.save(punch_ref, overwrite=True)
     assert path.read_bytes() == before
@@ -245,8 +245,8 @@ def test_a_damaged_second_example_names_the_file_and_the_example(tmp_path, punch
 
 def test_a_frame_size_held_as_numpy_integers_is_saved(tmp_path):
     # A pose sequence rebuilt from an .npz (a cache, an export) carries numpy integers for its frame size.
-    from core.pose import PoseSequence
-    from core.references import Library, make_reference
+    from core.library.references import Library, make_reference
+    from core.pose.estimator import PoseSequence
 
     keypoints = np.random.default_rng(0).uniform(100, 500, size=(20, 33, 3)).astype(np.float32)
     keypoints[..., 2] = 0.9

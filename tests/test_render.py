@@ -8,8 +8,8 @@ import sys
 import cv2
 import numpy as np
 
-from core.cli import main as cli_main
-from core.references import Library, make_reference
+from core.app.cli import main as cli_main
+from core.library.references import Library, make_reference
 
 from .conftest import ROOT, TESTDATA
 

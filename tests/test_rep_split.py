@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.rep_split import split_reps
-from core.sources import load_keypoint_array
+from core.frame.sources import load_keypoint_array
+from core.match.rep_split import split_reps
 
 from .conftest import SHARED
 

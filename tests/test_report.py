@@ -8,11 +8,11 @@ import json
 import cv2
 import pytest
 
-from core.cli import main as cli_main
-from core.errors import PoseCoachError
-from core.history import HistoryStore
-from core.report import export_session
-from core.skeleton import PARTS
+from core.app.cli import main as cli_main
+from core.app.errors import PoseCoachError
+from core.app.history import HistoryStore
+from core.pose.skeleton import PARTS
+from core.view.report import export_session
 
 
 def test_export_writes_csv_json_and_a_plot_of_the_session(tmp_path, squat_reps):

@@ -6,10 +6,10 @@ import tracemalloc
 
 import numpy as np
 
-from core.labelled_takes import load_labelled_take
-from core.pose import PoseSequence
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
+from core.library.labelled_takes import load_labelled_take
+from core.library.references import make_reference
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference, score_take
 
 from .conftest import TESTDATA
 

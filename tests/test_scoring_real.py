@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.recognition import recognize
-from core.references import make_reference
-from core.scoring import PreparedReference, score_take
+from core.library.references import make_reference
+from core.match.recognition import recognize
+from core.score.scoring import PreparedReference, score_take
 from tests.clip_transforms import darken, pad_idle, read_frames, retime, rotate, run_pose, scale_and_shift
 
 from .conftest import SEED, TESTDATA
@@ -127,7 +127,7 @@ def test_recognize_names_the_move_or_none(pose_cache, punch_ref):
 
 
 def test_seed_lookup_scores_high_on_its_own_video_and_lower_on_others(pose_cache):
-    from core.seed_import import import_lookup
+    from core.library.seed_import import import_lookup
 
     (seed_ref,) = import_lookup(SEED)
     prepared = PreparedReference.from_reference(seed_ref)
@@ -138,8 +138,8 @@ def test_seed_lookup_scores_high_on_its_own_video_and_lower_on_others(pose_cache
 
 
 def test_mirror_option_matches_a_left_handed_take(pose_cache):
-    from core.features import mirror_keypoints
-    from core.pose import PoseSequence
+    from core.features.bones import mirror_keypoints
+    from core.pose.estimator import PoseSequence
 
     curls = pose_cache.get("bicep_curl_side")
     ref = prepared_from(curls, 0, len(curls), "curl", "side")

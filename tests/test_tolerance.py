@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.align import anchored_distance, anchored_path
-from core.pose import PoseSequence
-from core.references import make_reference, with_examples
-from core.scoring import PreparedReference, score_take
-from core.sources import load_keypoint_array
+from core.frame.sources import load_keypoint_array
+from core.library.references import make_reference, with_examples
+from core.match.align import anchored_distance, anchored_path
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference, score_take
 
 from .conftest import TESTDATA
 

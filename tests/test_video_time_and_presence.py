@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.errors import LibraryError
-from core.pose import PoseFrame, PoseSequence, extract_sequence
-from core.recording import take_examples
-from core.skeleton import COCO17, MEDIAPIPE33, MP33_NAMES, to_coco17
-from core.sources import VideoSource, read_keypoints
+from core.app.errors import LibraryError
+from core.frame.sources import VideoSource, read_keypoints
+from core.library.recording import take_examples
+from core.pose.estimator import PoseFrame, PoseSequence, extract_sequence
+from core.pose.skeleton import COCO17, MEDIAPIPE33, MP33_NAMES, to_coco17
 
 from .conftest import TESTDATA
 from .vfr_clip import write_vfr_clip

@@ -23,8 +23,8 @@ def _undo_cv2_qt_paths() -> None:
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    from core.models import MODEL_NAMES
-    from core.paths import default_library_dir
+    from core.app.paths import default_library_dir
+    from core.pose.models import MODEL_NAMES
 
     p = argparse.ArgumentParser(
         prog="main.py", description="PoseCoach desktop app (subcommands: see --help of main.py score)"
@@ -55,8 +55,8 @@ def _install_exception_hook(log_path: Path) -> None:
 
 
 def _open_history(path: str | None):  # noqa: ANN202
-    from core.history import HistoryStore  # a missing module is a broken install: let it be seen
-    from core.paths import default_history_path
+    from core.app.history import HistoryStore  # a missing module is a broken install: let it be seen
+    from core.app.paths import default_history_path
 
     try:
         return HistoryStore(path or default_history_path())
@@ -66,8 +66,8 @@ def _open_history(path: str | None):  # noqa: ANN202
 
 
 def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_window.MainWindow
-    from core.labels import label_matches
-    from core.references import Library
+    from core.library.labels import label_matches
+    from core.library.references import Library
 
     from .main_window import MainWindow, initial_source
     from .settings import AppSettings
@@ -99,7 +99,7 @@ def run_app(argv: list[str]) -> int:
     app.setApplicationName("PoseCoach")
     from PySide6.QtGui import QIcon
 
-    from core.paths import packaged_asset
+    from core.app.paths import packaged_asset
 
     app.setWindowIcon(QIcon(str(packaged_asset("icon.svg"))))
     _install_exception_hook(log_path)

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
-from core.score_colours import score_rgb
-from core.skeleton import part_label
+from core.pose.skeleton import part_label
+from core.score.score_colours import score_rgb
 
 # The figure faces the viewer like a mirror image of the person: their left arm is drawn on the left
 # when the display is mirrored (the default for a webcam), so a student finds their own arm at once.
@@ -21,7 +21,7 @@ _SEGMENTS = {
 
 
 def score_qcolor(score: float | None) -> QColor:
-    """core.score_colours' ramp as a QColor (the overlay burns the same colours into exported video)."""
+    """core.score.score_colours' ramp as a QColor (the overlay burns the same colours into exported video)."""
     return QColor(*score_rgb(score))
 
 

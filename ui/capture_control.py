@@ -11,8 +11,8 @@ import logging
 
 from PySide6.QtCore import QObject, QThread
 
-from core.mailbox import LatestSlot
-from core.sources import Frame
+from core.frame.mailbox import LatestSlot
+from core.frame.sources import Frame
 
 from .capture_worker import LOST_AFTER_SECONDS, RETRY_SECONDS, CaptureWorker, Opener, describe
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from core.errors import SourceError
-from core.mailbox import LatestSlot
-from core.sources import Frame, FrameSource, VideoSource
+from core.app.errors import SourceError
+from core.frame.mailbox import LatestSlot
+from core.frame.sources import Frame, FrameSource, VideoSource
 
 from .faults import report_exception
 

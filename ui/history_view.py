@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import PoseCoachError
-from core.history import HistoryStore, local_time
-from core.report import export_session, plot_progress, weakest_part_text
+from core.app.errors import PoseCoachError
+from core.app.history import HistoryStore, local_time
+from core.view.report import export_session, plot_progress, weakest_part_text
 
 ALL_MOVES = "All moves"
 COLUMNS = ["#", "started", "move", "reps", "best", "average", "source"]

@@ -1,7 +1,7 @@
 """The main window: wires the practice session, the capture and pipeline threads and the widgets; UI thread only.
 
 What the practice is (source, references, engine, recorder, record clock, history) lives in
-core.practice_session; this file lays out widgets, forwards what the person asks for and shows the result.
+core.app.practice_session; this file lays out widgets, forwards what the person asks for and shows the result.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMainWindow, QSpinBox, QSplitter, QTabWidget
 
-from core.auto_detect import rep_label
-from core.live_events import Rep
-from core.live_pipeline import ViewFrame
-from core.mailbox import LatestSlot
-from core.practice_history import PracticeHistory
-from core.practice_session import PracticeSession, RecordResult, SourceState
-from core.references import Library, Reference
-from core.sources import VideoSource, parse_source
+from core.app.practice_history import PracticeHistory
+from core.app.practice_session import PracticeSession, RecordResult, SourceState
+from core.frame.mailbox import LatestSlot
+from core.frame.sources import VideoSource, parse_source
+from core.library.references import Library, Reference
+from core.match.auto_detect import rep_label
+from core.match.live_events import Rep
+from core.view.live_pipeline import ViewFrame
 
 from .capture_control import CaptureControl
 from .capture_worker import Opener, describe
@@ -39,7 +39,7 @@ VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm);;All files (*)"
 class MainWindow(QMainWindow):
     source_opened = Signal()
     source_ended = Signal()
-    # A finished Record (core.practice_session.RecordResult). The window lives on the UI thread, so the
+    # A finished Record (core.app.practice_session.RecordResult). The window lives on the UI thread, so the
     # signal reaches the UI whichever thread ended the record (the pipeline's, at the set duration).
     record_finished = Signal(object)
 
@@ -48,7 +48,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("PoseCoach")
         self.library = library
         self.settings = settings
-        self.history = history  # core.history store, optional
+        self.history = history  # core.app.history store, optional
         self.source_spec: str | int | None = None
         self.pace_files = True  # play files in real time (benchmarks switch it off)
         self.opener: Opener = VideoSource  # tests put a fake camera here

@@ -1,6 +1,6 @@
 """Pipeline thread: newest frame -> the practice session (pose, engine, recorder, drawing) -> signals to the UI.
 
-The UI never queues commands here: it changes the practice session directly (core.practice_session
+The UI never queues commands here: it changes the practice session directly (core.app.practice_session
 locks what both threads touch), so there is no command that could fail unseen on this thread.
 """
 
@@ -12,14 +12,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QObject, Signal
 
-from core.auto_detect import rep_label
-from core.errors import ModelError
-from core.live_pipeline import Estimate, LivePipeline
-from core.mailbox import LatestSlot
-from core.models import DEFAULT_MODEL
-from core.pose import PoseEstimator
-from core.practice_session import PracticeSession
-from core.sources import Frame
+from core.app.errors import ModelError
+from core.app.practice_session import PracticeSession
+from core.frame.mailbox import LatestSlot
+from core.frame.sources import Frame
+from core.match.auto_detect import rep_label
+from core.pose.estimator import PoseEstimator
+from core.pose.models import DEFAULT_MODEL
+from core.view.live_pipeline import Estimate, LivePipeline
 
 from .faults import report_exception
 
@@ -32,8 +32,8 @@ MIN_DRAW_INTERVAL = 0.018
 class PipelineWorker(QObject):
     """Lives on its own QThread and feeds the session's `process` until `stop()`."""
 
-    frame_ready = Signal(object)  # core.live_pipeline.ViewFrame
-    rep_done = Signal(int, object, str)  # generation, core.live.Rep, reference label
+    frame_ready = Signal(object)  # core.view.live_pipeline.ViewFrame
+    rep_done = Signal(int, object, str)  # generation, core.match.live.Rep, reference label
     failed = Signal(str)
     ready = Signal()  # the pose model is loaded
 

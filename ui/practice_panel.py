@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
-from core.live_events import LiveUpdate, Rep
+from core.match.live_events import LiveUpdate, Rep
 
 from .body_figure import BodyFigure, score_qcolor
 from .score_plot import ScorePlot

@@ -1,7 +1,7 @@
 """Record in the window: the button, the countdown and REC marks, the dialog after a take; UI thread.
 
 The record itself (phases, countdown clock, duration in source time, what ends it) is the practice
-session's (core.practice_session); this only shows it and opens the Record dialog with the take.
+session's (core.app.practice_session); this only shows it and opens the Record dialog with the take.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
-from core.practice_session import RecordPhase, RecordResult
+from core.app.practice_session import RecordPhase, RecordResult
 
 from .record_dialog import RecordDialog
 

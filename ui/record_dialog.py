@@ -1,6 +1,6 @@
 """After Record (UI thread): name the move or pick one to add to, trim on a preview, optionally split into reps, save.
 
-The logic (splitting, adding examples, refusing to replace) is core.recording's; this only collects intent.
+The logic (splitting, adding examples, refusing to replace) is core.library.recording's; this only collects intent.
 """
 
 from __future__ import annotations
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import LibraryError
-from core.labels import format_label
-from core.overlay import draw_pose
-from core.recording import RecordedTake, store_move, take_examples
-from core.references import Library, Reference
-from core.skeleton import to_coco17
-from core.view_hint import suggest_view
+from core.app.errors import LibraryError
+from core.library.labels import format_label
+from core.library.recording import RecordedTake, store_move, take_examples
+from core.library.references import Library, Reference
+from core.pose.skeleton import to_coco17
+from core.pose.view_hint import suggest_view
+from core.view.overlay import draw_pose
 
 from .video_view import to_qimage
 

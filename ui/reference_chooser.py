@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from core.errors import LibraryError
-from core.references import Reference
+from core.app.errors import LibraryError
+from core.library.references import Reference
 
 if TYPE_CHECKING:
     from .main_window import MainWindow

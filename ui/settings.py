@@ -9,14 +9,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from core.models import DEFAULT_MODEL, MODEL_NAMES
-from core.paths import user_config_dir
+from core.app.paths import user_config_dir
+from core.pose.models import DEFAULT_MODEL, MODEL_NAMES
 
 SETTINGS_VERSION = 1
 
 
 def settings_path() -> Path:
-    """settings.ini in the user's config folder (core.paths: POSECOACH_CONFIG_DIR, else the platform's)."""
+    """settings.ini in the user's config folder (core.app.paths: POSECOACH_CONFIG_DIR, else the platform's)."""
     return user_config_dir() / "settings.ini"
 
 
@@ -59,7 +59,7 @@ class AppSettings:
 
     @property
     def pose_model(self) -> str:
-        """lite, full or heavy (core.models); anything else read from the file is the default, full."""
+        """lite, full or heavy (core.pose.models); anything else read from the file is the default, full."""
         value = str(self._get("pose_model", DEFAULT_MODEL))
         return value if value in MODEL_NAMES else DEFAULT_MODEL
 

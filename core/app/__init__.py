@@ -1,0 +1,1 @@
+"""App: the command line, the practice session the window drives, history, folders and errors."""

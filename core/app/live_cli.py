@@ -1,0 +1,112 @@
+"""`main.py stream`: play a video or keypoint file through the live engine, one JSON line per frame."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..app.errors import PoseCoachError
+from ..frame.sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
+from ..match.auto_detect import AutoDetectEngine, rep_label
+from ..match.live import LiveEngine
+from ..match.live_events import Rep
+from ..pose.models import DEFAULT_MODEL
+from ..score.scoring import PreparedReference
+
+
+def iter_keypoints(
+    source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None, model: str = DEFAULT_MODEL
+) -> Iterator[tuple[NDArray[Any] | None, float, str]]:
+    """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
+
+    frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
+    model: the pose model for a video (core.pose.models).
+    """
+    if is_keypoint_file(source):
+        kf = read_keypoints(source, frame_size)
+        if (note := kf.warning()) is not None:
+            print(f"warning: {note}", file=sys.stderr)
+        for k, row in enumerate(kf.keypoints):
+            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, kf.skeleton
+        return
+    if frame_size is not None:
+        print(f"warning: {size_ignored_warning(source)}", file=sys.stderr)
+    from ..pose.estimator import PoseEstimator
+
+    with VideoSource(source) as video, PoseEstimator(model) as estimator:
+        for frame in video:
+            pose = estimator.process(frame)
+            yield (pose.keypoints_px() if pose.detected else None), frame.t, "mediapipe33"
+
+
+def make_engine(
+    library_dir: str, reference: str | None, view: str | None, mirror: bool
+) -> LiveEngine | AutoDetectEngine:
+    from ..library.references import Library
+
+    lib = Library(library_dir)
+    if reference:
+        refs = lib.find(reference, view)
+        if len(refs) > 1:
+            views = ", ".join(r.view for r in refs)
+            raise PoseCoachError(f"{reference!r} exists in several views ({views}); choose one with --view")
+        return LiveEngine(PreparedReference.from_reference(refs[0]), mirror)
+    refs = lib.load()
+    if not refs:
+        raise PoseCoachError(f"{library_dir}: the library holds no references; record or import one first")
+    return AutoDetectEngine([PreparedReference.from_reference(r) for r in refs], mirror)
+
+
+def cmd_stream(args: argparse.Namespace) -> int:
+    engine = make_engine(args.library, args.reference, args.view, args.mirror)
+    recorder = None
+    if getattr(args, "save", False):
+        from ..app.history import open_session_recorder
+
+        recorder = open_session_recorder(args, engine)
+    frames = 0
+
+    def announce(rep: Rep, reference: str) -> None:
+        label = rep_label(rep, reference)  # auto-detect: the rep's own move, not the one on display
+        if recorder is not None:  # stored before it is announced: a printed rep is a saved rep
+            recorder.add_rep(label, rep)
+        print(json.dumps(rep.as_dict() | {"reference": label}), flush=True)
+
+    try:
+        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size, args.model):
+            update = engine.push(keypoints, t, skeleton)
+            frames += 1
+            if not args.quiet:
+                print(json.dumps(update.as_dict()), flush=False)
+            if update.new_rep is not None:
+                announce(update.new_rep, update.reference)
+        for rep in engine.finish():  # reps still held back at the end of the source
+            announce(rep, "")
+    finally:
+        if recorder is not None:
+            recorder.close()
+    if frames == 0:
+        raise PoseCoachError(f"{args.source}: holds no frames")
+    print(json.dumps(engine.summary()), flush=True)
+    return 0
+
+
+def add_stream_command(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Callable[[argparse.ArgumentParser], None]
+) -> None:
+    p = sub.add_parser("stream", help="play a source through the live engine (JSON lines)")
+    p.add_argument("source", metavar="SOURCE")
+    p.add_argument("--reference", metavar="NAME", help="omit to auto-detect the move")
+    p.add_argument("--view")
+    p.add_argument("--mirror", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
+    p.add_argument("--save", action="store_true", help="store the session and its reps in the practice history")
+    p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")
+    common(p)
+    p.set_defaults(func=cmd_stream)

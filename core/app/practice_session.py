@@ -1,0 +1,309 @@
+"""The practice in progress: source, references and engine, recorder and record clock, history; Qt-free.
+
+The window drives it from the UI thread (open a source, choose references, record, stop) and the
+pipeline thread feeds it frames through `process`; tests drive both sides on one thread. One lock guards
+what both threads touch, held only for the cheap steps (engine, recorder), never for pose estimation.
+Each opened source gets a new generation number: frames and signals of an older source are dropped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from enum import Enum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..app.practice_history import PracticeHistory
+from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
+from ..frame.sources import Frame
+from ..library.references import Reference
+from ..match.live_events import LiveUpdate, Rep
+from ..pose.skeleton import MEDIAPIPE33
+from ..score.scoring import PreparedReference
+from ..view.live_pipeline import Engine, Estimate, LivePipeline, ViewFrame, engine_for
+
+__all__ = ["PracticeSession", "RecordPhase", "RecordResult", "SourceState"]
+
+
+class SourceState(Enum):
+    STOPPED = "stopped"  # nothing open, or stopped by the person
+    OPENING = "opening"
+    RUNNING = "running"
+    LOST = "lost"  # a camera stopped sending images; the capture thread is retrying
+    ENDED = "ended"  # a video file reached its end
+
+
+class PracticeSession:
+    def __init__(self, pipeline: LivePipeline | None = None, history: PracticeHistory | None = None) -> None:
+        self.pipeline = pipeline  # attached by the pipeline thread once the pose model is loaded
+        self.history = history
+        self.on_record_finished: Callable[[RecordResult], None] = lambda result: None  # any thread
+        self._lock = threading.Lock()
+        self.generation = 0
+        self.state = SourceState.STOPPED
+        self.source_name = ""
+        self.is_camera = False
+        self.fps = 30.0
+        self.mirror_display = False
+        self.mirror_person = False
+        self.references: list[Reference] = []
+        self._prepared: dict[str, tuple[Reference, PreparedReference]] = {}
+        self.engine: Engine | None = None
+        self._rep_offset = 0  # reps counted by earlier engines of this practice (before a camera gap)
+        self._time_shift = 0.0  # rep times of the current engine -> seconds since the practice began
+        self._engine_t0: float | None = None
+        self._practice_t0: float | None = None
+        self._reset_pose = False  # guarded by _pose_lock: the pose step never waits for the engine's lock
+        self._pose_lock = threading.Lock()
+        self.rep_scores: list[float] = []
+        self._record = PracticeRecord()
+
+    # -- source (UI thread) ------------------------------------------------------------------------
+    def open_source(self, name: str, is_camera: bool) -> int:
+        """A new source replaces the current one; returns its generation. A running Record ends first."""
+        self._end_record("Recording stopped: the source changed. The take so far is kept.")
+        self._end_history()
+        with self._lock:
+            self.generation += 1
+            self.state = SourceState.OPENING
+            self.source_name, self.is_camera = name, is_camera
+            with self._pose_lock:
+                self._reset_pose = True
+            self._restart_practice()
+        return self.generation
+
+    def source_opened(self, generation: int, fps: float) -> bool:
+        """The source (or a lost camera, again) sends images. False for an older source's late signal."""
+        with self._lock:
+            if generation != self.generation or self.state not in (SourceState.OPENING, SourceState.LOST):
+                return False
+            self.state, self.fps = SourceState.RUNNING, fps
+            self._record.source_rate(fps)  # Record may have been pressed before the source said its rate
+        if self.history is not None:
+            self.history.begin(self.source_name, self._chosen_reference())
+        return True
+
+    def source_lost(self, generation: int) -> bool:
+        """The camera stopped sending images: no score may span the gap, so the engine starts afresh."""
+        with self._lock:
+            if generation != self.generation or self.state != SourceState.RUNNING:
+                return False
+            self.state = SourceState.LOST
+            self._rep_offset += self._engine_reps()
+            self.engine = self._build_engine()
+            self._engine_t0 = None
+        self._end_record("Recording stopped: the camera was lost. The take so far is kept.")
+        return True
+
+    def source_ended(self, generation: int, early: str = "") -> bool:
+        """A video file ended (False for an older source's late signal); `early` says it was truncated."""
+        with self._lock:
+            if generation != self.generation or self.state not in (SourceState.OPENING, SourceState.RUNNING):
+                return False
+            self.state = SourceState.ENDED
+        self._end_record("Recording stopped: the video ended.", early)
+        self._end_history()
+        return True
+
+    def stop_source(self) -> None:
+        """The person stopped the source (or the window closes)."""
+        self._end_record("Recording stopped with the source.")
+        with self._lock:
+            self.generation += 1  # whatever the stopped source still delivers is late
+            self.state = SourceState.STOPPED
+        self._end_history()
+
+    def shows(self, generation: int) -> bool:
+        """Whether output of source `generation` belongs on screen now (not an older source, not a gap).
+
+        An ended video's last frames may still be on their way through the pipeline: they count.
+        """
+        live = (SourceState.OPENING, SourceState.RUNNING, SourceState.ENDED)
+        return generation == self.generation and self.state in live
+
+    @property
+    def running(self) -> bool:
+        return self.state in (SourceState.OPENING, SourceState.RUNNING, SourceState.LOST)
+
+    # -- references (UI thread) --------------------------------------------------------------------
+    def choose_references(self, references: list[Reference]) -> str:
+        """Follow `references` (one: that move; several: auto-detect). Returns a note for the person, or ''.
+
+        Preparing a reference may fail (a damaged file); the exception reaches the caller and the
+        practice keeps its previous engine.
+        """
+        prepared = [self._prepare(r) for r in references]
+        engine = engine_for(prepared, self.mirror_person)
+        with self._lock:
+            self.references = list(references)
+            self._restart_practice(engine)
+            recording = self._record.phase is not RecordPhase.IDLE
+        if self.running and self.history is not None:
+            self.history.end()
+            self.history.begin(self.source_name, self._chosen_reference())
+        return "Still recording: the take does not depend on the reference." if recording else ""
+
+    def _prepare(self, ref: Reference) -> PreparedReference:
+        cached = self._prepared.get(ref.label)
+        if cached is None or cached[0] is not ref:  # saved again under the same label: prepare anew
+            cached = self._prepared[ref.label] = (ref, PreparedReference.from_reference(ref))
+        return cached[1]
+
+    def _build_engine(self) -> Engine | None:
+        return engine_for([self._prepare(r) for r in self.references], self.mirror_person)
+
+    def _restart_practice(self, engine: Engine | None = None) -> None:
+        """Under the lock: reps, scores and times start again with a fresh engine."""
+        self.engine = engine if engine is not None else self._build_engine()
+        self._rep_offset, self._time_shift = 0, 0.0
+        self._engine_t0 = self._practice_t0 = None
+        self.rep_scores = []
+
+    def _engine_reps(self) -> int:
+        return self.engine.rep_count if self.engine is not None else 0
+
+    def _chosen_reference(self) -> Reference | None:
+        return self.references[0] if len(self.references) == 1 else None
+
+    # -- record (UI thread; core.app.practice_record) -------------------------------------------------
+    def start_record(self, now: float, seconds: float) -> bool:
+        """Record for `seconds` of source time; a camera counts down first. False without a source."""
+        with self._lock:
+            if not self.running:
+                return False
+            return self._record.start(now, seconds, self.source_name, self.fps, countdown=self.is_camera)
+
+    def tick(self, now: float) -> int | None:
+        """Whole seconds of countdown left (None when not counting down); at zero the recording begins."""
+        with self._lock:
+            return self._record.tick(now)
+
+    def stop_record(self) -> None:
+        """The person stopped Record: a countdown is cancelled, a recording delivers its take."""
+        self._end_record("")
+
+    def _end_record(self, note: str, source_note: str = "") -> None:
+        with self._lock:
+            result = self._record.finish(note, source_note)
+        if result is not None:
+            self.on_record_finished(result)
+
+    @property
+    def record_phase(self) -> RecordPhase:
+        return self._record.phase
+
+    @property
+    def recording(self) -> bool:
+        return self._record.phase is RecordPhase.RECORDING
+
+    # -- frames (pipeline thread) ------------------------------------------------------------------
+    def process(self, frame: Frame) -> ViewFrame | None:
+        """Pose, engine, recorder, drawing for one frame; None for a frame of an older or paused source."""
+        est = self.estimate(frame)
+        return None if est is None else self.finish(frame, est)
+
+    def estimate(self, frame: Frame) -> Estimate | None:
+        """The pose step of `process` (no lock held while the model runs); None for a frame not shown.
+
+        Frames go through `estimate` in order and through `finish` in the same order; the app runs the
+        next frame's `estimate` on a helper thread while this frame's `finish` runs (ui/pipeline_worker.py).
+        """
+        pipeline = self._pipeline()
+        # Read without the main lock, which `finish` holds while the engine runs: a frame whose source is
+        # replaced meanwhile is dropped by `finish`. A new source's frames come after open_source returned.
+        if not self._accepts(frame):
+            return None
+        with self._pose_lock:
+            reset, self._reset_pose = self._reset_pose, False
+        return pipeline.estimate(frame, restart=reset)
+
+    def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
+        """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.
+
+        `draw=False`: scored and recorded, not drawn (the app skips drawing frames the screen cannot show).
+        """
+        pipeline = self._pipeline()
+        with self._lock:
+            if not self._accepts(frame):
+                if est.restarted:
+                    pipeline.trails.clear()  # a new source's trails start empty whichever frame is drawn first
+                return None
+            engine = self.engine
+            update = self._push(engine, est.keypoints, frame.t)
+            finished = self._record.add(frame.t, frame.image, est.keypoints)
+            recording = self._record.elapsed
+            mirror = self.mirror_display
+        if finished is not None:
+            self.on_record_finished(finished)
+        return pipeline.draw(frame, est, update, engine, recording, mirror, paint=draw)
+
+    def _pipeline(self) -> LivePipeline:
+        pipeline = self.pipeline
+        if pipeline is None:
+            raise RuntimeError("the practice session has no pipeline yet (the pose model is loading)")
+        return pipeline
+
+    def _accepts(self, frame: Frame) -> bool:
+        return self.shows(frame.generation)
+
+    def _push(self, engine: Engine | None, keypoints: NDArray[np.float32] | None, t: float) -> LiveUpdate | None:
+        if engine is None:
+            return None
+        if self._practice_t0 is None:
+            self._practice_t0 = t
+        if self._engine_t0 is None:
+            self._engine_t0 = t
+            self._time_shift = t - self._practice_t0
+        update = engine.push(keypoints, t, MEDIAPIPE33)
+        if self._rep_offset == 0 and self._time_shift == 0.0:
+            return update
+        rep = None if update.new_rep is None else self._in_practice(update.new_rep)
+        return replace(update, rep_count=update.rep_count + self._rep_offset, new_rep=rep)
+
+    def _in_practice(self, rep: Rep) -> Rep:
+        """`rep` numbered and timed within the whole practice, across camera gaps."""
+        shift = self._time_shift
+        return replace(rep, index=rep.index + self._rep_offset, start=rep.start + shift, end=rep.end + shift)
+
+    def waiting_reps(self, generation: int) -> list[Rep]:
+        """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
+        auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
+        older source."""
+        with self._lock:
+            engine = self.engine
+            if generation != self.generation or engine is None:
+                return []
+            return [self._in_practice(rep) for rep in engine.finish()]
+
+    # -- reps (UI thread) --------------------------------------------------------------------------
+    def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
+        """Keep a completed rep's score and store it in the history; False for an older source's rep."""
+        if generation != self.generation:
+            return False
+        self.rep_scores.append(rep.score)
+        if self.history is not None:
+            self.history.add_rep(rep, label)
+        return True
+
+    def finished_summary(self) -> str:
+        """The sentence at the end of a video: its reps, or that none was found."""
+        n = len(self.rep_scores)
+        if not n:
+            return "Video finished: no complete rep of this move was found"
+        mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
+        return f"Video finished: {n} rep{'s' * (n != 1)}, average {mean:.0f}, best {best:.0f}"
+
+    def _end_history(self) -> None:
+        if self.history is not None:
+            self.history.end()
+
+    def close(self) -> None:
+        """The window closes: an unsaved recording is dropped (nothing half-written), history closed."""
+        with self._lock:
+            self._record.drop()
+            self.generation += 1
+            self.state = SourceState.STOPPED
+        self._end_history()

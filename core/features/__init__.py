@@ -1,0 +1,1 @@
+"""Features: keypoints -> per-bone normalised bone vectors, frame-pair costs, default part weights."""

@@ -1,0 +1,117 @@
+"""The reference file: versioned, human-readable JSON, one line per frame; validated on load.
+
+`"format": "posecoach-reference"`, `"version": 2`. Version 2 stores every example of a move under
+`"examples"` (a list of frame lists); version 1 stored its single example under `"keypoints"` and still
+loads as a one-example move. Header fields come one per line so a coach can edit the part weights by
+hand. Missing joints are stored as null (JSON has no NaN) and come back as NaN.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..library.references import MAX_EXAMPLES, MAX_FRAMES, Reference, check_example, clean_name
+from ..pose.skeleton import PARTS, SKELETON_SIZES
+
+FORMAT = "posecoach-reference"
+VERSION = 2
+
+
+def _need(cond: bool, what: str) -> None:
+    if not cond:
+        raise ValueError(what)
+
+
+def _frames_json(kp: NDArray[Any]) -> list[list[list[float | None]]]:
+    kp = np.round(kp.astype(float), 4)
+    return [[[None if not np.isfinite(v) else float(v) for v in joint] for joint in frame] for frame in kp]
+
+
+def reference_to_json(ref: Reference) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "move": ref.move,
+        "view": ref.view,
+        "skeleton": ref.skeleton,
+        "fps": ref.fps,
+        "frame_size": list(ref.frame_size) if ref.frame_size else None,
+        "weights": ref.weights,
+        "source": ref.source,
+        "created": ref.created,
+        "channels": ["x", "y", "confidence"],
+        "examples": [_frames_json(e) for e in ref.examples],
+    }
+
+
+def format_reference(ref: Reference) -> str:
+    """Readable JSON: header fields one per line, then each example with one line per frame."""
+    data = reference_to_json(ref)
+    examples = data.pop("examples")
+    head = json.dumps(data, indent=1, ensure_ascii=False, allow_nan=False)
+    blocks = [
+        "  [\n   " + ",\n   ".join(json.dumps(f, separators=(",", ":"), allow_nan=False) for f in frames) + "\n  ]"
+        for frames in examples
+    ]
+    return f'{head[:-2]},\n "examples": [\n' + ",\n".join(blocks) + "\n ]\n}\n"
+
+
+def reference_from_json(data: Any, path: Path | None = None) -> Reference:
+    """Validate a parsed file; ValueError says what is wrong."""
+    _need(isinstance(data, dict), "not a JSON object")
+    _need(data.get("format") == FORMAT, f"not a {FORMAT} file")
+    version = data.get("version")
+    _need(isinstance(version, int), "missing version")
+    _need(version <= VERSION, f"version {version} is newer than this app understands ({VERSION})")
+    move, view = data.get("move"), data.get("view")
+    _need(isinstance(move, str) and isinstance(view, str), "move and view must be text")
+    skeleton = data.get("skeleton")
+    _need(skeleton in SKELETON_SIZES, f"unknown skeleton {skeleton!r}")
+    fps = data.get("fps")
+    _need(isinstance(fps, (int, float)) and 1 <= fps <= 1000, "fps must be a number between 1 and 1000")
+    # Version 1 stored its one example as "keypoints"; version 2 stores a list under "examples".
+    raw = [data.get("keypoints")] if version < 2 else data.get("examples")
+    _need(isinstance(raw, list) and 1 <= len(raw) <= MAX_EXAMPLES, f"examples must be a list of 1..{MAX_EXAMPLES}")
+    _need(all(isinstance(f, list) for f in raw), "each example must be a list of frames")
+    total = sum(len(f) for f in raw)
+    _need(total <= MAX_FRAMES, f"the examples hold {total} frames, more than {MAX_FRAMES}")
+    examples = []
+    for i, frames in enumerate(raw):
+        where = f"example {i + 1}: " if len(raw) > 1 else ""
+        try:
+            kp = np.array(frames, dtype=float)  # None -> NaN
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}keypoints must be numbers or null") from None
+        try:
+            examples.append(check_example(kp, SKELETON_SIZES[skeleton]))
+        except ValueError as exc:
+            raise ValueError(f"{where}{exc}") from None
+    raw_weights = data.get("weights") or {}
+    _need(isinstance(raw_weights, dict), "weights must be an object of part: number")
+    weights = {}
+    for part in PARTS:
+        w = raw_weights.get(part, 1.0)
+        _need(isinstance(w, (int, float)) and 0 <= w <= 10, f"weight of {part} must be a number between 0 and 10")
+        weights[part] = float(w)
+    size = data.get("frame_size")
+    frame_size = None
+    if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size):
+        frame_size = (size[0], size[1])
+    return Reference(
+        move=clean_name(move),
+        view=clean_name(view),
+        keypoints=examples[0],
+        extra_examples=tuple(examples[1:]),
+        skeleton=skeleton,
+        fps=float(fps),
+        weights=weights,
+        source=str(data.get("source", "")),
+        created=str(data.get("created", "")),
+        frame_size=frame_size,
+        path=path,
+    )

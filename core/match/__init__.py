@@ -1,0 +1,1 @@
+"""Match: alignment (DTW), recognition, the live engine and auto-detect, splitting a take into reps."""

@@ -1,0 +1,347 @@
+"""The live engine: one pose frame in, live score/phase/tempo/reps/feedback out; runs on the pipeline thread.
+
+Per frame it costs O(N) for a reference of N frames: one column of subsequence DTW (core.match.align), one
+column of part costs, bounded ring buffers. Nothing grows with session length.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..features.bones import (
+    MISSING_COST,
+    Normalisation,
+    compute_features,
+    confidence_weight,
+    estimate_normalisation,
+    mirror_keypoints,
+    part_costs,
+    total_cost,
+)
+from ..match.align import MatchState, SubsequenceDTW
+from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..pose.skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
+from ..score.feedback import FeedbackItem, build_feedback, part_directions
+from ..score.feedback_stabilizer import FeedbackStabilizer
+from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
+
+# A rep is a match of the whole reference scoring at least this much (the score where a performance is
+# more likely the move than another one), ...
+REP_MIN_SCORE = SAME_MOVE_MIN_SCORE
+# ... lasting between these multiples of the reference duration.
+REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
+# ... and moving the body at least this share of the reference's own motion (both measured as the
+# largest mean joint displacement from the first pose, in body sizes: a relative test, for any move).
+REP_MIN_AMPLITUDE = 0.5
+# A partial match must cover this share of the reference before its score is shown (a quarter of a squat,
+# standing and starting to bend, is matched by anyone standing).
+MIN_PHASE_FOR_SCORE = 0.4
+# "Step back so your whole body is visible" once a needed part has been out of sight this long (seconds).
+PARTIAL_AFTER_S = 0.7
+# Re-estimate body scale and camera roll this often (frames) over the recent window.
+RENORMALISE_EVERY = 15
+# Below this live score the person is probably not doing this move at all: part advice would be noise.
+ADVICE_MIN_SCORE = 40.0
+# Recompute direction advice (a backtrack over the window) this often.
+FEEDBACK_EVERY = 6
+
+MSG_NOBODY = "step into the frame"
+MSG_PARTIAL = "step back so your whole body is visible"
+
+
+_NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
+
+
+def motion_amplitude(joints: NDArray[np.float32]) -> float:
+    """Largest mean displacement of (T, 17, 2) body-centred joints from the first frame where they are seen."""
+    seen = np.isfinite(joints).all(axis=-1)
+    rows = np.flatnonzero(seen.any(axis=1))
+    if rows.size < 2:
+        return 0.0
+    first = joints[rows[0]]
+    with np.errstate(invalid="ignore"):
+        moved = np.nanmean(np.linalg.norm(joints[rows] - first, axis=-1), axis=1)
+    return float(np.nanmax(moved)) if np.isfinite(moved).any() else 0.0
+
+
+@dataclass
+class _Candidate:
+    """The best whole-reference match seen so far that has not been reported yet."""
+
+    total: float  # path cost, compared between candidates (see align.best_segment)
+    mean_cost: float
+    start: int
+    end: int
+    part_means: NDArray[np.float64]
+
+
+@dataclass
+class _Columns:
+    """Bounded history of the resampled stream, indexed by column number modulo its length."""
+
+    size: int
+    times: NDArray[np.float64] = field(init=False)
+    joints: NDArray[np.float32] = field(init=False)
+    steps: NDArray[np.int8] = field(init=False)
+    parts: NDArray[np.float32] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.times = np.zeros(self.size)
+        self.joints = np.full((self.size, 17, 2), np.nan, np.float32)
+        self.steps = np.zeros((self.size, 0), np.int8)
+        self.parts = np.zeros((self.size, 0, len(PARTS)), np.float32)
+
+
+class LiveEngine:
+    """Streaming alignment of a live pose stream to one reference."""
+
+    def __init__(self, prepared: PreparedReference, mirror: bool = False) -> None:
+        self.prepared = prepared
+        self.ref = prepared.reference
+        self.n = len(prepared)
+        self.mirror = mirror
+        self.dtw = SubsequenceDTW(self.n, len(PARTS))
+        # Enough columns to backtrack the slowest rep plus the wait before it is reported.
+        self.history = int(REP_MAX_TEMPO * self.n + self.n // 2 + 10)
+        self.cols = _Columns(self.history)
+        self.cols.steps = np.zeros((self.history, self.n), np.int8)
+        self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
+        self.recent: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # raw keypoints for scale and roll
+        self.norm: Normalisation | None = None
+        self.frame_index = 0
+        self.next_tick = 0.0
+        self.t0: float | None = None
+        self.candidate: _Candidate | None = None
+        self.last_rep_end = -1
+        # Consecutive reps share their boundary pose (the top of a push-up ends one and starts the next),
+        # so the next rep may start this many columns before the previous one ended.
+        self.overlap = max(1, self.n // 8)
+        self.reps: list[Rep] = []
+        self.rep_count = 0
+        self.stabilizer = FeedbackStabilizer()
+        self.advice: list[FeedbackItem] = []
+        self._ref_joints = prepared.features.joints
+        self._ref_amplitude = motion_amplitude(self._ref_joints)
+        ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
+        # The parts the move is about (weight >= 0.5) that the reference shows: a take must show them too.
+        self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
+        self._cut_off_since: float | None = None
+
+    @staticmethod
+    def _visible_parts(mask: NDArray[np.bool_], bones: bool = False) -> set[str]:
+        from ..pose.skeleton import BONE_PARTS
+
+        if bones:
+            return {PARTS[p] for p in range(len(PARTS)) if mask[p == BONE_PARTS].all()}
+        return {part for part, joints in PART_JOINTS.items() if mask[list(joints)].mean() >= 0.5}
+
+    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+        """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
+        if self.t0 is None:
+            self.t0 = t
+        rel_t = t - self.t0
+        if keypoints is None:
+            keypoints = np.full((17, 3), np.nan, np.float32)
+            skeleton = "coco17"
+        coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
+        if self.mirror:
+            coco = mirror_keypoints(coco, "coco17")
+        status = self._status(coco[0], rel_t)
+        if status != "nobody":
+            self.recent.append(coco[0])
+        renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
+        if renormalise and len(self.recent) >= 3:
+            self.norm = estimate_normalisation(np.stack(self.recent), "coco17")
+
+        new_rep: Rep | None = None
+        # Resample the stream to the reference frame rate, as the offline scorer does.
+        ticks = 0
+        while self.next_tick <= rel_t + 1e-6 and ticks < 4:
+            rep = self._add_column(coco, status, self.next_tick)
+            new_rep = rep or new_rep
+            self.next_tick += 1.0 / self.ref.fps
+            ticks += 1
+        if ticks == 4 and self.next_tick <= rel_t:
+            self.next_tick = rel_t + 1.0 / self.ref.fps  # after a long stall, resume instead of catching up
+        self.frame_index += 1
+        return self._update(rel_t, status, new_rep)
+
+    def _status(self, coco: NDArray[np.float32], t: float) -> str:
+        """"nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
+        visible = self._visible_parts(confidence_weight(coco[:, 2]) > 0)
+        if not visible:
+            self._cut_off_since = None
+            return "nobody"
+        if self._needed <= visible:
+            self._cut_off_since = None
+            return "ok"
+        # A kick that lifts the foot out of the top of the frame or loses an ankle for a few frames is still
+        # scored with what is visible; only a body that stays cut off is told to step back.
+        if self._cut_off_since is None:
+            self._cut_off_since = t
+        return "partial" if t - self._cut_off_since >= PARTIAL_AFTER_S else "ok"
+
+    def _add_column(self, coco: NDArray[np.float32], status: str, tick: float) -> Rep | None:
+        if status == "nobody" or self.norm is None:
+            parts = np.full((self.n, len(PARTS)), np.nan, np.float32)
+            cost = np.full(self.n, MISSING_COST, np.float32)
+            joints = np.full((17, 2), np.nan, np.float32)
+        else:
+            feats = compute_features(coco, "coco17", self.norm)
+            parts = part_costs(feats, self.prepared.features)[:, 0]
+            cost = total_cost(parts, self.prepared.weights)
+            if self.prepared.part_scale is not None:
+                # The path follows the plain cost (is it the move); the grade sums tolerance-scaled parts.
+                parts = parts * self.prepared.part_scale
+            joints = feats.joints[0]
+        j = self.dtw.frames_seen
+        slot = j % self.history
+        self.cols.times[slot] = tick
+        self.cols.joints[slot] = joints
+        self.cols.parts[slot] = parts
+        state = self.dtw.update(cost.astype(float), parts.astype(float))
+        self.cols.steps[slot] = self.dtw.last_step
+        return self._track_reps(j, state)
+
+    def _track_reps(self, j: int, state: MatchState) -> Rep | None:
+        total = float(state.cost[-1])
+        start = int(state.start[-1])
+        fits = (
+            np.isfinite(total) and start > self.last_rep_end - self.overlap and j - start < self.history - self.n // 2
+        )
+        if fits and (self.candidate is None or total < self.candidate.total):
+            mean = total / float(state.weight[-1])
+            self.candidate = _Candidate(total, mean, start, j, state.part_means(self.n - 1))
+        cand = self.candidate
+        if cand is None:
+            return None
+        # SPRING's rule: report once no live path that overlaps the candidate could still beat it.
+        overlapping = (state.start <= cand.end) & np.isfinite(state.cost)
+        if (state.cost[overlapping] < cand.total).any() and j - cand.end < self.n // 2:
+            return None
+        self.candidate = None
+        rep = self._make_rep(cand)
+        if rep is not None:
+            # Only an accepted rep owns its frames; a rejected match must not swallow the start of the
+            # real rep that overlaps it.
+            self.dtw.forget_until(cand.end - self.overlap)
+            self.last_rep_end = cand.end
+        return rep
+
+    def _grade(self, mean_cost: float, part_means: NDArray[np.float64]) -> float:
+        """The 0-100 grade of a match: its plain distance, or with several examples its scaled parts."""
+        if self.prepared.part_scale is None:
+            return float(distance_to_score(mean_cost))
+        return float(distance_to_score(self.prepared.graded_distance(part_means)))
+
+    def finish(self) -> list[Rep]:
+        """The source ended: the match still waiting for a better overlapping one is decided now (a kick in
+        the last half second of a video is a rep like any other). [] or [rep]."""
+        cand, self.candidate = self.candidate, None
+        rep = None if cand is None else self._make_rep(cand)
+        if rep is None or cand is None:
+            return []
+        self.last_rep_end = cand.end
+        return [rep]
+
+    def _make_rep(self, cand: _Candidate) -> Rep | None:
+        match = float(distance_to_score(cand.mean_cost))
+        tempo = (cand.end - cand.start + 1) / self.n
+        if match < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
+            return None
+        if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
+            return None  # the pose matched, but the body hardly moved: guard stance, not a rep
+        part_scores = {
+            p: (None if not np.isfinite(d) else float(distance_to_score(d)))
+            for p, d in zip(PARTS, cand.part_means, strict=True)
+        }
+        score = self._grade(cand.mean_cost, cand.part_means)
+        feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
+        self.rep_count += 1
+        start = max(cand.start, self.last_rep_end + 1)  # reported reps never overlap
+        rep = Rep(
+            self.rep_count, float(self.cols.times[start % self.history]),
+            float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps),
+            score, part_scores, tempo, tuple(feedback), self.ref.move, self.ref.view,
+        )  # fmt: skip
+        self.reps.append(rep)
+        if len(self.reps) > 1000:  # a summary needs scores, not unbounded objects
+            del self.reps[:-1000]
+        return rep
+
+    def _amplitude(self, start: int, end: int) -> float:
+        """How far the body moved from its pose at `start` during columns start..end (body-scale units)."""
+        cols = np.arange(max(start, self.dtw.frames_seen - self.history + 1), end + 1) % self.history
+        return motion_amplitude(self.cols.joints[cols])
+
+    def _backtrack(self, j: int, i: int) -> NDArray[np.int64]:
+        """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first."""
+        pairs: list[tuple[int, int]] = []
+        oldest = self.dtw.frames_seen - self.history
+        while j >= 0 and j > oldest:
+            pairs.append((i, j))
+            if i == 0:
+                break
+            i -= int(self.cols.steps[j % self.history, i])
+            j -= 1
+        return np.array(pairs[::-1], dtype=np.int64).reshape(-1, 2)
+
+    def _feedback(
+        self, j: int, i: int, part_scores: dict[str, float | None], tempo: float | None
+    ) -> list[FeedbackItem]:
+        path = self._backtrack(j, i)
+        if len(path) < 2:
+            return []
+        slots = path[:, 1] % self.history
+        take_joints = self.cols.joints[slots]
+        ref_joints = self._ref_joints[path[:, 0]]
+        costs = self.cols.parts[slots, path[:, 0]]
+        directions = part_directions(take_joints, ref_joints, costs)
+        return build_feedback(part_scores, self.ref.weights, directions, tempo)
+
+    def _update(self, t: float, status: str, new_rep: Rep | None) -> LiveUpdate:
+        state = self.dtw.state
+        j = self.dtw.frames_seen - 1
+        score: float | None = None
+        parts = dict(_NO_PARTS)
+        phase = tempo = None
+        ref_frame = None
+        if j >= 0 and status != "nobody":
+            mc = state.mean_cost()
+            mc = np.where(np.isfinite(mc) & (j - state.start < self.history), mc, np.inf)
+            i = int(np.argmin(mc))
+            if np.isfinite(mc[i]):
+                phase = i / (self.n - 1)
+                ref_frame = i
+                tempo = (j - int(state.start[i]) + 1) / (i + 1)
+                if status == "ok" and phase >= MIN_PHASE_FOR_SCORE:
+                    means = state.part_means(i)
+                    score = self._grade(float(mc[i]), means)
+                    parts = {
+                        p: None if not np.isfinite(d) else float(distance_to_score(d))
+                        for p, d in zip(PARTS, means, strict=True)
+                    }
+                    if score < ADVICE_MIN_SCORE:
+                        self.advice = []
+                    elif self.frame_index % FEEDBACK_EVERY == 0:
+                        self.advice = self._feedback(j, i, parts, None)
+        if status == "nobody":
+            candidates = [FeedbackItem("body", MSG_NOBODY, 10.0)]
+        elif status == "partial":
+            candidates = [FeedbackItem("body", MSG_PARTIAL, 10.0)]
+        else:
+            candidates = list(new_rep.feedback) if new_rep else list(self.advice)
+        shown = self.stabilizer.update(candidates, t)
+        return LiveUpdate(
+            frame=self.frame_index - 1, t=t, status=status, score=score, parts=parts, phase=phase,
+            tempo=tempo, feedback=tuple(shown), rep_count=self.rep_count, new_rep=new_rep,
+            reference=self.ref.label, ref_frame=ref_frame,
+        )  # fmt: skip
+
+    def summary(self) -> dict[str, object]:
+        return rep_summary(self.ref.label, self.frame_index, self.rep_count, [r.score for r in self.reps])

@@ -1,0 +1,86 @@
+"""What the live engine reports: one update per frame, one rep per completed performance; pipeline thread.
+
+Plain frozen data (no numpy arrays) so the GUI, the CLI's JSON events and the history store share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..score.feedback import FeedbackItem
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One completed performance of the reference in the stream."""
+
+    index: int
+    start: float
+    end: float
+    score: float
+    parts: dict[str, float | None]
+    tempo: float
+    feedback: tuple[FeedbackItem, ...] = ()
+    move: str = ""  # the reference's move and view: in auto-detect each rep names the move it was
+    view: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "event": "rep",
+            "index": self.index,
+            "move": self.move,
+            "view": self.view,
+            "start": round(self.start, 3),
+            "end": round(self.end, 3),
+            "score": round(self.score, 1),
+            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
+            "tempo": round(self.tempo, 3),
+            "feedback": [f.as_dict() for f in self.feedback],
+        }
+
+
+@dataclass(frozen=True)
+class LiveUpdate:
+    """What the view needs after one frame. `score` is None while no score is meaningful."""
+
+    frame: int
+    t: float
+    status: str  # "ok", "nobody", "partial"
+    score: float | None
+    parts: dict[str, float | None]
+    phase: float | None
+    tempo: float | None
+    feedback: tuple[FeedbackItem, ...]
+    rep_count: int
+    new_rep: Rep | None = None
+    reference: str = ""
+    ref_frame: int | None = None  # reference frame at the current phase (for the ghost)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "frame": self.frame,
+            "t": round(self.t, 3),
+            "status": self.status,
+            "reference": self.reference,
+            "score": None if self.score is None else round(self.score, 1),
+            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
+            "phase": None if self.phase is None else round(self.phase, 3),
+            "tempo": None if self.tempo is None else round(self.tempo, 3),
+            "feedback": [f.as_dict() for f in self.feedback],
+            "rep": self.rep_count,
+        }
+
+
+def rep_summary(reference: str | None, frames: int, reps: int, scores: list[float]) -> dict[str, object]:
+    """The `summary` event of a session: rep count and rep scores (the latest ones kept)."""
+    return {
+        "event": "summary",
+        "reference": reference,
+        "frames": frames,
+        "reps": reps,
+        "rep_scores": [round(s, 1) for s in scores],
+        "mean_score": round(float(np.mean(scores)), 1) if scores else None,
+        "best_score": round(float(np.max(scores)), 1) if scores else None,
+    }

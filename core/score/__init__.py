@@ -1,0 +1,1 @@
+"""Score and feedback: calibrated scores, tolerance from examples, corrections, the colour ramp."""

@@ -1,0 +1,203 @@
+"""Whole-take scoring: take vs reference -> calibrated 0-100 score, part scores, tempo, feedback.
+
+Calibration: a frame pair's distance is the weighted mean difference of per-bone normalised bone vectors
+(core.features.bones); a take's distance is its mean over the reference frames along the DTW path. The score maps
+it with 100 / (1 + (d / D50) ** SHAPE). The two constants are calibrated on pairs of different people
+(bench/cross_person.py, Muay Thai train takes against the shared references): the median distance of a
+technique performed by someone else (0.26) maps to ~78 and the median distance of a different technique
+(0.42) to ~30, so "a correct move by another person >= 70, a different move <= 40" holds for the typical
+pair. The steep shape keeps what is nearly identical (another rep by the same person, d <= 0.1) at 99+.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..features.bones import (
+    Features,
+    Normalisation,
+    active_features,
+    compute_features,
+    estimate_normalisation,
+    mirror_keypoints,
+    paired_part_costs,
+    part_costs,
+    total_cost,
+)
+from ..library.references import Reference
+from ..match.align import Segment, best_segment, mean_per_reference_frame, per_reference_frame, warp_path
+from ..pose.estimator import PoseSequence
+from ..pose.skeleton import PARTS
+from ..score.feedback import FeedbackItem, build_feedback, part_directions
+from ..score.tolerance import part_scale as tolerance_scale
+
+D50 = 0.35
+SHAPE = 4.4
+# On that scale, the score from which a performance is more likely this move than another: recognition names
+# a move from here, and a live match counts as a rep from here.
+SAME_MOVE_MIN_SCORE = 50.0
+
+
+def distance_to_score(d: float | NDArray[np.floating[Any]]) -> float | NDArray[np.float64]:
+    """Calibrated mapping of a mean distance (torso lengths) to 0-100; NaN stays NaN."""
+    d = np.maximum(np.asarray(d, dtype=float), 0.0)
+    out = 100.0 / (1.0 + (d / D50) ** SHAPE)
+    return float(out) if out.ndim == 0 else out
+
+
+def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> NDArray[np.int_]:
+    """Nearest-frame indices that play `n_frames` at `fps_from` as if sampled at `fps_to`."""
+    if abs(fps_from - fps_to) < 0.5:
+        return np.arange(n_frames)
+    count = max(2, int(round(n_frames * fps_to / fps_from)))
+    idx: NDArray[np.int_] = np.clip(np.round(np.arange(count) * fps_from / fps_to).astype(int), 0, n_frames - 1)
+    return idx
+
+
+@dataclass(frozen=True)
+class PreparedReference:
+    """A reference with its features and part weights ready for repeated comparisons."""
+
+    reference: Reference
+    features: Features
+    weights: NDArray[np.float64]  # (P,) part weights in PARTS order
+    example_features: tuple[Features, ...] = ()  # the active span of every example (core.match.recognition)
+    # (N, P) factor on a take's part distance per reference frame (core.score.tolerance); None with one example.
+    part_scale: NDArray[np.float64] | None = None
+
+    @classmethod
+    def from_reference(cls, ref: Reference) -> PreparedReference:
+        feats = compute_features(ref.keypoints, ref.skeleton)
+        weights = np.array([ref.weights.get(p, 1.0) for p in PARTS], dtype=float)
+        others = [compute_features(e, ref.skeleton) for e in ref.extra_examples]
+        examples = tuple(active_features(f) for f in (feats, *others))
+        return cls(ref, feats, weights, examples, tolerance_scale(feats, others) if others else None)
+
+    def graded_distance(self, part_means: NDArray[np.float64]) -> float:
+        """Distance for the grade from (P,) tolerance-scaled part distances: their weighted mean."""
+        seen = np.isfinite(part_means)
+        w = np.where(seen, self.weights, 0.0)
+        return float((np.where(seen, part_means, 0.0) * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+
+@dataclass(frozen=True)
+class TakeScore:
+    """The result of scoring one take against one reference."""
+
+    reference: str
+    move: str
+    view: str
+    score: float
+    parts: dict[str, float | None]
+    feedback: list[FeedbackItem]
+    tempo: float
+    frames: int
+    pose_frames: int
+    start_s: float
+    end_s: float
+    distance: float
+    mirror: bool = False
+    source: str = ""
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "source": self.source,
+            "reference": self.reference,
+            "move": self.move,
+            "view": self.view,
+            "score": round(self.score, 1),
+            "parts": {k: (None if v is None else round(v, 1)) for k, v in self.parts.items()},
+            "feedback": [f.as_dict() for f in self.feedback],
+            "tempo": round(self.tempo, 3),
+            "frames": self.frames,
+            "pose_frames": self.pose_frames,
+            "start": round(self.start_s, 3),
+            "end": round(self.end_s, 3),
+            "distance": round(self.distance, 4),
+            "mirror": self.mirror,
+        }
+
+
+# Reference x take frame pairs whose part costs are computed at once: a 10 s reference against a 10 min take
+# would otherwise hold an (N, M, bones, 2) difference array of about 0.5 GB; in slices of this many pairs
+# the transient arrays stay near 20 MB.
+COST_SLICE_CELLS = 100_000
+
+
+def _locate(
+    kp: NDArray[np.float32], skeleton: str, prepared: PreparedReference, norm: Normalisation | None
+) -> tuple[Features, NDArray[np.float32], Segment]:
+    """The take's features, the (N, M) frame-pair cost and the best segment; only (N, M) is kept whole."""
+    feats = compute_features(kp, skeleton, norm)
+    n, m = len(prepared), len(feats)
+    cost = np.empty((n, m), np.float32)
+    step = max(1, COST_SLICE_CELLS // n)
+    for a in range(0, m, step):
+        cost[:, a : a + step] = total_cost(part_costs(feats.slice(a, a + step), prepared.features), prepared.weights)
+    return feats, cost, best_segment(cost)
+
+
+def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = False) -> TakeScore:
+    """Find where in the take the reference move happens, align it with fastdtw and score it."""
+    ref = prepared.reference
+    idx = resample_indices(len(take), take.fps, ref.fps)
+    kp = take.keypoints[idx]
+    if mirror:
+        kp = mirror_keypoints(kp, take.skeleton)
+    _, _, found = _locate(kp, take.skeleton, prepared, None)
+    # Scale and roll come from the frames that hold the move, as they did for the reference: idle
+    # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
+    norm = estimate_normalisation(kp[found.start : found.end + 1], take.skeleton)
+    feats, cost, segment = _locate(kp, take.skeleton, prepared, norm)
+    path = warp_path(cost, segment)
+    n = len(prepared)
+    per_frame = per_reference_frame(cost, path, n)
+    on_path = paired_part_costs(feats, prepared.features, path)  # (L, P)
+    per_part = mean_per_reference_frame(on_path, path[:, 0], n)  # (N, P), NaN where never visible
+    distance = float(np.mean(per_frame))
+    if prepared.part_scale is not None:
+        # Several examples: each part and phase is graded against the variation the examples show.
+        per_part = per_part * prepared.part_scale
+    with np.errstate(invalid="ignore"):
+        part_dist = [
+            np.nanmean(per_part[:, p]) if np.isfinite(per_part[:, p]).any() else np.nan for p in range(len(PARTS))
+        ]
+    part_scores = {
+        part: (None if not np.isfinite(d) else float(distance_to_score(d)))
+        for part, d in zip(PARTS, part_dist, strict=True)
+    }
+    graded = distance
+    if prepared.part_scale is not None:
+        graded = prepared.graded_distance(np.array(part_dist))
+    tempo = _tempo(segment, n)
+    directions = part_directions(feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path)
+    feedback = build_feedback(part_scores, ref.weights, directions, tempo)
+    return TakeScore(
+        reference=ref.label,
+        move=ref.move,
+        view=ref.view,
+        score=float(distance_to_score(graded)),
+        parts=part_scores,
+        feedback=feedback,
+        tempo=tempo,
+        frames=len(take),
+        pose_frames=int(np.isfinite(take.keypoints[:, 0, 0]).sum()),
+        start_s=float(idx[segment.start] / take.fps),
+        end_s=float((idx[segment.end] + 1) / take.fps),
+        distance=distance,
+        mirror=mirror,
+        source=take.source,
+    )
+
+
+def _tempo(segment: Segment, n_ref: int) -> float:
+    """Take duration / reference duration of the matched move (both at the reference frame rate)."""
+    return (segment.end - segment.start + 1) / n_ref

@@ -1,0 +1,165 @@
+"""One camera frame -> pose -> live engine -> drawn image: the per-frame work, Qt-free.
+
+Runs on the pipeline thread of the app (ui/pipeline_worker.py) and in tests and benchmarks directly.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..frame.sources import Frame
+from ..library.references import Reference
+from ..match.auto_detect import AutoDetectEngine
+from ..match.live import LiveEngine
+from ..match.live_events import LiveUpdate
+from ..pose.estimator import PoseEstimator, PoseFrame
+from ..pose.skeleton import MEDIAPIPE33, to_coco17
+from ..score.scoring import PreparedReference
+from ..view.overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
+
+Engine = LiveEngine | AutoDetectEngine
+
+
+@dataclass(frozen=True)
+class ViewFrame:
+    """What the view shows for one processed frame.
+
+    image: (H, W, 3) uint8 BGR with pose, trails and ghost drawn, as filmed.
+    mirrored: the view should show it mirrored (flipping while scaling for display costs nothing extra).
+    update: the live engine's output, None when no reference is loaded.
+    """
+
+    index: int
+    t: float
+    image: NDArray[np.uint8]
+    update: LiveUpdate | None
+    detected: bool
+    pose_ms: float
+    work_ms: float
+    recording: float | None  # seconds recorded so far, None when not recording
+    mirrored: bool = False
+    generation: int = 0  # the source it came from (core.frame.sources.Frame.generation)
+    drawn: bool = True  # False: scored but not drawn (`image` is the bare frame), never to be shown
+
+
+def engine_for(prepared: list[PreparedReference], mirror: bool = False) -> Engine | None:
+    """One reference: follow it; several: auto-detect among them; none: no engine."""
+    if not prepared:
+        return None
+    return LiveEngine(prepared[0], mirror) if len(prepared) == 1 else AutoDetectEngine(prepared, mirror)
+
+
+def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
+    return engine_for([PreparedReference.from_reference(r) for r in references], mirror)
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A frame's pose, as the engine and the recorder take it: (33, 3) px keypoints, None without a person."""
+
+    pose: PoseFrame
+    keypoints: NDArray[np.float32] | None
+    pose_ms: float
+    started: float  # perf_counter() when the frame's work began
+    restarted: bool = False  # the first frame of a new source: drawing forgets the old trails
+
+
+class LivePipeline:
+    """Pose estimation and drawing; `process` also runs its own engine (render, benches).
+
+    The app's practice session (core.app.practice_session) calls `estimate` and `draw` itself, so that it can
+    feed the engine and the recorder it owns in between.
+    """
+
+    def __init__(self, estimator: PoseEstimator, engine: Engine | None = None, mirror_display: bool = True) -> None:
+        self.estimator = estimator
+        self.engine = engine
+        self.mirror_display = mirror_display
+        self.trails = Trails()
+        self._ref_coco: dict[str, tuple[Reference, NDArray[Any]]] = {}
+
+    def set_engine(self, engine: Engine | None) -> None:
+        self.engine = engine
+
+    def reset(self) -> None:
+        """A new source: forget tracking and trails."""
+        self.estimator.reset()
+        self.trails.clear()
+
+    def estimate(self, frame: Frame, restart: bool = False) -> Estimate:
+        """The frame's pose; `restart`: a new source, tracking starts afresh (and `draw` clears the trails).
+
+        May run on another thread than `draw` (the app overlaps the next frame's pose with this frame's
+        drawing): it touches only the estimator, `draw` only the trails.
+        """
+        started = time.perf_counter()
+        if restart:
+            self.estimator.reset()
+        pose = self.estimator.process(frame)
+        keypoints = pose.keypoints_px() if pose.detected else None
+        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started, restart)
+
+    def draw(
+        self,
+        frame: Frame,
+        est: Estimate,
+        update: LiveUpdate | None,
+        engine: Engine | None,
+        recording: float | None = None,
+        mirrored: bool | None = None,
+        paint: bool = True,
+    ) -> ViewFrame:
+        """Trails, pose and the ghost of `engine`'s reference drawn on the frame's own image.
+
+        `paint=False`: the trails follow the frame but nothing is drawn (a frame the screen will not show).
+        """
+        drawn = time.perf_counter()
+        image = frame.image  # the pipeline owns the frame now: draw on it, no full-frame copy
+        if est.restarted:
+            self.trails.clear()
+        kp33 = est.keypoints
+        coco = to_coco17(kp33[None], MEDIAPIPE33)[0] if kp33 is not None else None
+        self.trails.push(coco)
+        if paint:
+            ghost = self._ghost(update, engine, coco, (image.shape[1], image.shape[0]))
+            if ghost is not None:
+                draw_ghost(image, ghost)
+            self.trails.draw(image)
+            if coco is not None:
+                draw_pose(image, coco)
+        work_ms = (drawn - est.started) * 1000.0 - est.pose_ms + (time.perf_counter() - drawn) * 1000.0
+        mirror = self.mirror_display if mirrored is None else mirrored
+        return ViewFrame(
+            frame.index, frame.t, image, update, est.pose.detected,
+            est.pose_ms, work_ms, recording, mirror, frame.generation, paint,
+        )  # fmt: skip
+
+    def process(self, frame: Frame) -> ViewFrame:
+        est = self.estimate(frame)
+        update = self.engine.push(est.keypoints, frame.t, MEDIAPIPE33) if self.engine is not None else None
+        return self.draw(frame, est, update, self.engine)
+
+    def _ghost(
+        self, update: LiveUpdate | None, engine: Engine | None, coco: NDArray[Any] | None, size: tuple[int, int]
+    ) -> NDArray[Any] | None:
+        if update is None or update.ref_frame is None or engine is None:
+            return None
+        engine = engine.current if isinstance(engine, AutoDetectEngine) else engine
+        ref = engine.ref
+        cached = self._ref_coco.get(ref.label)
+        if cached is None or cached[0] is not ref:  # a reference saved again under its label is new
+            cached = self._ref_coco[ref.label] = (ref, to_coco17(ref.keypoints, ref.skeleton))
+        ref_coco = cached[1]
+        frame = min(update.ref_frame, len(ref_coco) - 1)
+        return ghost_keypoints(ref_coco[frame], coco, size)
+
+    def close(self) -> None:
+        self.estimator.close()
+
+
+__all__ = ["Engine", "Estimate", "LivePipeline", "ViewFrame", "engine_for", "make_engine"]

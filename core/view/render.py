@@ -1,0 +1,83 @@
+"""`main.py render`: an annotated video of a take (pose, trails, ghost, score, reps, advice burned in).
+
+Runs on the calling thread (the CLI's main thread, or a worker thread when the app exports a take).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..app.errors import PoseCoachError
+from ..frame.sources import VideoSource
+from ..library.references import Reference
+from ..pose.estimator import PoseEstimator
+from ..pose.models import DEFAULT_MODEL
+from ..view.live_pipeline import LivePipeline, make_engine
+from ..view.overlay import draw_hud
+
+Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); raise from it to cancel
+
+
+def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Reference,
+                    mirror_person: bool = False) -> Iterator[NDArray[np.uint8]]:  # fmt: skip
+    """Every frame of `video`, in order, annotated in place: (H, W, 3) uint8 BGR.
+
+    The live engine follows the take as if it came from the camera; its reference frame places the ghost.
+    """
+    engine = make_engine([reference], mirror_person)
+    pipeline = LivePipeline(estimator, engine, mirror_display=False)  # a file is shown as filmed
+    for frame in video:
+        view = pipeline.process(frame)  # pose, trails and ghost
+        u = view.update
+        if u is None:
+            draw_hud(view.image, None, 0, [], reference.label)
+        else:
+            draw_hud(view.image, u.score, u.rep_count, [f.message for f in u.feedback], u.reference)
+        yield view.image
+
+
+def render_video(source: str, reference: Reference, out: str | Path, mirror_person: bool = False,
+                 progress: Progress | None = None, model: str = DEFAULT_MODEL) -> int:  # fmt: skip
+    """Write every frame of `source`, annotated, to `out` (mp4v; same size, fps and frame count). Returns frames.
+
+    model: the pose model (core.pose.models); a missing one fails before any frame is decoded or written.
+
+    Written under a temporary name and renamed when complete: a crash or a cancel leaves no half video at `out`.
+    """
+    out = Path(out)
+    if out.is_dir():  # said before a minute of rendering, not at the final rename
+        raise PoseCoachError(f"{out}: is a folder; give the video a file name, e.g. {out / 'take.mp4'}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PoseCoachError(f"{out.parent}: cannot create the output folder ({exc.strerror})") from None
+    tmp = out.with_name(f".{out.stem}.partial{out.suffix or '.mp4'}")
+    writer: cv2.VideoWriter | None = None
+    frames = 0
+    try:
+        with VideoSource(source) as video, PoseEstimator(model) as estimator:
+            for image in annotate_frames(video, estimator, reference, mirror_person):
+                if writer is None:
+                    h, w = image.shape[:2]
+                    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), video.fps, (w, h))
+                    if not writer.isOpened():
+                        raise PoseCoachError(f"{out}: cannot write a video there (check the folder and the name)")
+                writer.write(image)
+                frames += 1
+                if progress is not None:
+                    progress(frames, video.frame_count)
+        if writer is None:
+            raise PoseCoachError(f"{source}: holds no frames")
+        writer.release()
+        writer = None
+        tmp.replace(out)
+    finally:
+        if writer is not None:
+            writer.release()
+        tmp.unlink(missing_ok=True)
+    return frames
