@@ -58,7 +58,7 @@ class PracticePanel(QWidget):
         if u.score is not None:
             self._show_score(f"{u.score:.0f}", score_qcolor(u.score).name())
         elif rep_scores:  # between reps: the last rep's score, dimmed
-            self._show_score(f"{rep_scores[-1]:.0f}", score_qcolor(rep_scores[-1]).darker(170).name())
+            self._show_score(f"{rep_scores[-1]:.0f}", _dimmed(rep_scores[-1]))
         else:
             self._show_score(NO_SCORE, "#777")
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
@@ -76,7 +76,7 @@ class PracticePanel(QWidget):
         self.reps_label.setText(f"Reps: {len(rep_scores)}")
         self.move_label.setText(self._reference)
         if rep_scores:
-            self._show_score(f"{rep_scores[-1]:.0f}", score_qcolor(rep_scores[-1]).darker(170).name())
+            self._show_score(f"{rep_scores[-1]:.0f}", _dimmed(rep_scores[-1]))
 
     def _show_score(self, text: str, colour: str) -> None:
         """The big number; its style sheet is set only when the colour changes (setting one restyles the label)."""
@@ -89,3 +89,8 @@ class PracticePanel(QWidget):
         advice = f"  - {rep.feedback[0].message}" if rep.feedback else ""
         self.rep_list.insertItem(0, f"#{rep.index}  {rep.score:.0f}  {reference}{advice}")
         self.plot.add_rep(rep.end, rep.score)
+
+
+def _dimmed(score: float) -> str:
+    """The colour of a past rep's score shown while no move is in progress."""
+    return str(score_qcolor(score).darker(170).name())

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..match.live import REP_MAX_TEMPO, LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..match.recognition import recognition_distance, take_features
+from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
@@ -215,14 +215,10 @@ class AutoDetectEngine:
             return by_score  # the frames are gone (a rep decided very late): fall back to the live score
         fps = (len(rows) - 1) / (rows[-1][0] - rows[0][0])
         take = PoseSequence(np.stack([kp for _, kp in rows]), COCO17, fps)
-        distance: dict[str, float] = {}
-        for rep in group:
-            label = rep_label(rep)
-            prepared = self.prepared.get(label)
-            if prepared is not None and label not in distance:
-                feats = take_features(take, prepared.reference.fps, self.mirror)
-                distance[label] = recognition_distance(feats, prepared)
-        return sorted(by_score, key=lambda r: distance.get(rep_label(r), math.inf))
+        labels = sorted({rep_label(r) for r in group} & self.prepared.keys())
+        scores = match_scores(take, [self.prepared[label] for label in labels], self.mirror)
+        match = {label: scores[k] for k, label in enumerate(labels)}
+        return sorted(by_score, key=lambda r: -match.get(rep_label(r), -math.inf))
 
     def _display_choice(self, updates: list[LiveUpdate], t: float) -> int:
         # A fresh rep decides; otherwise the best running score; otherwise keep the current choice.

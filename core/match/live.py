@@ -243,8 +243,10 @@ class LiveEngine:
         """The source ended: the match still waiting for a better overlapping one is decided now (a kick in
         the last half second of a video is a rep like any other). [] or [rep]."""
         cand, self.candidate = self.candidate, None
-        rep = None if cand is None else self._make_rep(cand)
-        if rep is None or cand is None:
+        if cand is None:
+            return []
+        rep = self._make_rep(cand)
+        if rep is None:
             return []
         self.last_rep_end = cand.end
         return [rep]

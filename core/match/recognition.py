@@ -93,10 +93,8 @@ def rank(matches: dict[int, float]) -> tuple[list[int], float]:
     return order, float(soft[0] / soft.sum())
 
 
-def recognize(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> Recognition:
-    """Rank every move of the library for this take; the best is named if it fits well enough."""
-    if not prepared:
-        return Recognition(None, None, 0.0, [])
+def match_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
+    """Recognition score 0-100 of the take against each move (by index); features once per frame rate."""
     feats: dict[float, Features] = {}
     matches: dict[int, float] = {}
     for k, p in enumerate(prepared):
@@ -104,6 +102,14 @@ def recognize(take: PoseSequence, prepared: list[PreparedReference], mirror: boo
         if fps not in feats:
             feats[fps] = take_features(take, fps, mirror)
         matches[k] = float(distance_to_score(recognition_distance(feats[fps], p)))
+    return matches
+
+
+def recognize(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> Recognition:
+    """Rank every move of the library for this take; the best is named if it fits well enough."""
+    if not prepared:
+        return Recognition(None, None, 0.0, [])
+    matches = match_scores(take, prepared, mirror)
     order, confidence = rank(matches)
     candidates = []
     for k in order:
