@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-CLI_COMMANDS = {"score", "record", "recognize", "import-lookup", "list", "stream", "history", "export", "render",
-                "models"}  # fmt: skip
+CLI_COMMANDS = {"score", "record", "recognize", "import-lookup", "list", "hide", "show-hidden", "stream", "history",
+                "export", "render", "models"}  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

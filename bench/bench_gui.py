@@ -20,7 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("POSECOACH_CONFIG_DIR", tempfile.mkdtemp())
 
 from core.frame.sources import VideoSource  # noqa: E402
-from core.library.references import Library, make_reference  # noqa: E402
+from core.library.reference_library import Library  # noqa: E402
+from core.library.references import make_reference  # noqa: E402
 from core.pose.estimator import PoseEstimator, extract_sequence  # noqa: E402
 
 CLIP = sys.argv[1] if len(sys.argv) > 1 else "squat_front_air"

@@ -68,7 +68,8 @@ def one_run(library: Path, source: str, env: dict[str, str]) -> tuple[float, flo
 
 
 def main() -> None:
-    from core.library.references import Library, make_reference
+    from core.library.reference_library import Library
+    from core.library.references import make_reference
 
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     tmp = Path(tempfile.mkdtemp(prefix="posecoach-startup-"))

@@ -10,7 +10,8 @@ import pytest
 
 from core.app.cli import main as cli_main
 from core.frame.sources import load_keypoint_array
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.match.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
 from core.match.live_events import Rep
 from core.pose.estimator import PoseSequence

@@ -49,7 +49,7 @@ def library(npy, tmp_path_factory):
 
 
 def test_list_json_shows_recorded_references(library):
-    (listing,) = lines(run("list", "--library", str(library), "--json"))
+    (listing,) = lines(run("list", "--library", str(library), "--no-starter", "--json"))
     assert sorted((r["move"], r["view"]) for r in listing["references"]) == [
         ("jumping jack", "front"),
         ("squat", "front"),
@@ -74,7 +74,16 @@ def test_score_json_several_sources_one_line_each(library, npy):
 
 def test_recognize_json_ranks_every_reference(library, npy):
     (rec,) = lines(
-        run("recognize", str(npy["jumping_jacks_front"]), "--fps", "24", "--library", str(library), "--json")
+        run(
+            "recognize",
+            str(npy["jumping_jacks_front"]),
+            "--fps",
+            "24",
+            "--library",
+            str(library),
+            "--no-starter",
+            "--json",
+        )
     )
     assert (rec["move"], rec["view"]) == ("jumping jack", "front") and rec["confidence"] > 0.5
     assert [c["move"] for c in rec["candidates"]] == ["jumping jack", "squat"]

@@ -21,7 +21,7 @@ def test_several_sources_become_the_examples_of_one_move(lib):
     refs = [str(MUAYTHAI / "references" / f"straight_{side}.npy") for side in ("left", "right")]
     out = run("record", *refs, "--name", "straight", "--view", "side", "--library", lib)
     assert "now holds 2 example(s)" in out.stdout
-    (listing,) = lines(run("list", "--library", lib, "--json"))
+    (listing,) = lines(run("list", "--library", lib, "--no-starter", "--json"))
     (row,) = listing["references"]
     assert row["examples"] == 2 and len(row["example_frames"]) == 2
     assert row["frames"] == row["example_frames"][0]
@@ -31,13 +31,13 @@ def test_several_sources_become_the_examples_of_one_move(lib):
 def test_split_cuts_a_take_into_its_reps_and_add_appends(lib):
     take = str(MUAYTHAI / "train" / "straight_right_6.npy")  # 6 labelled straights
     run("record", take, "--name", "cross", "--view", "side", "--split", "--library", lib)
-    (listing,) = lines(run("list", "--library", lib, "--json"))
+    (listing,) = lines(run("list", "--library", lib, "--no-starter", "--json"))
     (row,) = listing["references"]
     assert 5 <= row["examples"] <= 7, row["example_frames"]
     assert all(10 <= n <= 90 for n in row["example_frames"])  # each a single technique, not the whole take
     one = str(MUAYTHAI / "references" / "straight_right.npy")
     run("record", one, "--name", "cross", "--view", "side", "--add", "--library", lib)
-    (listing,) = lines(run("list", "--library", lib, "--json"))
+    (listing,) = lines(run("list", "--library", lib, "--no-starter", "--json"))
     assert listing["references"][0]["examples"] == row["examples"] + 1
     assert listing["references"][0]["weights"] == row["weights"]  # adding keeps the move's weights
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from core.frame.sources import load_keypoint_array
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.pose.estimator import PoseSequence
 
 from .conftest import TESTDATA

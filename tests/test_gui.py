@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.score.scoring import PreparedReference, score_take
 
 from .conftest import TESTDATA

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 
 from .conftest import TESTDATA
 from .fakes import FakeCameraRig, clip_images

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.library.references import Library
+from core.library.reference_library import Library
 
 pytest.importorskip("pytestqt")
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core.library.recording import RecordedTake
-from core.library.references import Library
+from core.library.reference_library import Library
 from core.pose.estimator import PoseSequence
 
 from .conftest import TESTDATA

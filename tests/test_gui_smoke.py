@@ -10,7 +10,8 @@ import sys
 import cv2
 import pytest
 
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 
 from .conftest import ROOT, TESTDATA
 

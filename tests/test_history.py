@@ -16,7 +16,8 @@ import pytest
 from core.app.cli import main as cli_main
 from core.app.errors import PoseCoachError
 from core.app.history import APP_ID, SCHEMA_VERSION, HistoryStore, default_history_path
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.pose.skeleton import PARTS
 
 from .conftest import ROOT

@@ -85,7 +85,10 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
     out = _run([posecoach, "record", clip, "--name", "punch", "--view", "side"], **run)
     assert str(data / "references" / "punch--side.json") in out.stdout
     listing = json.loads(_run([posecoach, "list", "--json"], **run).stdout)
-    assert [(r["move"], r["view"]) for r in listing["references"]] == [("punch", "side")]
+    rows = [(r["move"], r["view"], r["starter"]) for r in listing["references"]]
+    assert rows[0] == ("punch", "side", False)  # the user's own moves first, then the shipped starter moves
+    assert len(rows) == 15 and all(starter for *_, starter in rows[1:])
+    assert ("Jab / straight, left", "side", True) in rows
     assert listing["errors"] == []
 
     reps = _run([posecoach, "stream", clip, "--reference", "punch", "--quiet", "--save"], **run).stdout
@@ -99,8 +102,9 @@ def test_the_installed_command_records_and_lists_from_the_user_data_folder(insta
 def test_the_icon_and_the_starter_library_are_installed_package_data(installed, tmp_path):
     """assets/ and references/ reach site-packages with the wheel, and the accessors find them there."""
     probe = ("import json, sysconfig; from core.app.paths import packaged_asset, starter_library_dir; "
-             "from core.library.references import Library; lib = Library(starter_library_dir()); lib.load(); "
-             "print(json.dumps({'site': sysconfig.get_paths()['purelib'], 'icon': str(packaged_asset('icon.svg')), "
+             "from core.library.reference_library import Library; lib = Library(starter_library_dir()); "
+             "moves = [r.move for r in lib.load()]; print(json.dumps({'moves': moves, "
+             "'site': sysconfig.get_paths()['purelib'], 'icon': str(packaged_asset('icon.svg')), "
              "'starter': str(starter_library_dir()), 'errors': [str(e) for e in lib.errors]}))")  # fmt: skip
     run = {"env": _user_env(tmp_path), "cwd": tmp_path}  # not the checkout
     found = json.loads(_run([str(installed / "bin" / "python"), "-c", probe], **run).stdout)
@@ -111,6 +115,8 @@ def test_the_icon_and_the_starter_library_are_installed_package_data(installed, 
     assert starter == site / "references"
     assert "user data folder" in (starter / "README.md").read_text(encoding="utf-8")
     assert found["errors"] == []  # every shipped reference loads from the installed folder
+    assert len(found["moves"]) == 14 and "Roundhouse kick, right" in found["moves"]
+    assert {"LICENSE", "NOTICE"} <= {p.name for p in starter.iterdir()}
 
     (dist_info,) = site.glob("posecoach-*.dist-info")
     record = {line.split(",")[0] for line in (dist_info / "RECORD").read_text().splitlines()}

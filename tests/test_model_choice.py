@@ -13,7 +13,8 @@ import pytest
 
 from core.app.cli import main
 from core.app.errors import PoseCoachError
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.pose import models
 from core.pose.estimator import PoseEstimator
 

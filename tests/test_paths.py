@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core.app import paths
-from core.library.references import Library
+from core.library.reference_library import Library
 
 ROOT = Path(paths.__file__).resolve().parents[2]  # core/app/paths.py -> the checkout
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.frame.sources import VideoSource, ended_early_note
 from core.library.recording import RecordedTake, TakeRecorder
-from core.library.references import Library
+from core.library.reference_library import Library
 from core.pose.skeleton import COCO17_EDGES, to_coco17
 from core.pose.view_hint import suggest_view
 

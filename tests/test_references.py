@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from core.app.errors import LibraryError
+from core.library.reference_library import Library
 from core.library.references import (
     MAX_FRAMES,
-    Library,
     Reference,
     add_example,
     example_from_sequence,
@@ -245,7 +245,8 @@ def test_a_damaged_second_example_names_the_file_and_the_example(tmp_path, punch
 
 def test_a_frame_size_held_as_numpy_integers_is_saved(tmp_path):
     # A pose sequence rebuilt from an .npz (a cache, an export) carries numpy integers for its frame size.
-    from core.library.references import Library, make_reference
+    from core.library.reference_library import Library
+    from core.library.references import make_reference
     from core.pose.estimator import PoseSequence
 
     keypoints = np.random.default_rng(0).uniform(100, 500, size=(20, 33, 3)).astype(np.float32)

@@ -9,7 +9,8 @@ import cv2
 import numpy as np
 
 from core.app.cli import main as cli_main
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 
 from .conftest import ROOT, TESTDATA
 

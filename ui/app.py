@@ -67,7 +67,7 @@ def _open_history(path: str | None):  # noqa: ANN202
 
 def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_window.MainWindow
     from core.library.labels import label_matches
-    from core.library.references import Library
+    from core.library.reference_library import Library
 
     from .main_window import MainWindow, initial_source
     from .settings import AppSettings

@@ -17,7 +17,8 @@ from core.app.practice_history import PracticeHistory
 from core.app.practice_session import PracticeSession, RecordResult, SourceState
 from core.frame.mailbox import LatestSlot
 from core.frame.sources import VideoSource, parse_source
-from core.library.references import Library, Reference
+from core.library.reference_library import Library
+from core.library.references import Reference
 from core.match.auto_detect import rep_label
 from core.match.live_events import Rep
 from core.view.live_pipeline import ViewFrame

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 from core.app.errors import LibraryError
 from core.library.labels import format_label
 from core.library.recording import RecordedTake, store_move, take_examples
-from core.library.references import Library, Reference
+from core.library.reference_library import Library
+from core.library.references import Reference
 from core.pose.skeleton import to_coco17
 from core.pose.view_hint import suggest_view
 from core.view.overlay import draw_pose

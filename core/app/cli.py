@@ -12,7 +12,7 @@ from typing import Any
 from ..app.errors import PoseCoachError, SourceError, describe_os_error
 from ..app.live_cli import add_stream_command
 from ..app.models_cli import add_models_command
-from ..app.paths import default_library_dir
+from ..app.paths import default_library_dir, open_library
 from ..frame.sources import (
     DEFAULT_FPS,
     SIZE_HELP,
@@ -25,7 +25,8 @@ from ..frame.sources import (
 )
 from ..library.labels import format_label
 from ..library.recording import store_move, take_examples
-from ..library.references import Library, Reference
+from ..library.reference_library import Library
+from ..library.references import Reference
 from ..match.recognition import recognize
 from ..pose.estimator import PoseEstimator, PoseSequence, extract_sequence
 from ..pose.models import DEFAULT_MODEL, MODEL_NAMES
@@ -80,8 +81,13 @@ def _emit(obj: dict[str, Any]) -> None:
     print(json.dumps(obj, ensure_ascii=False), flush=True)
 
 
-def _load_library(folder: str) -> Library:
-    lib = Library(folder)
+def _library(args: argparse.Namespace) -> Library:
+    """The --library folder, with the starter moves under it unless --no-starter."""
+    return open_library(args.library, starter=not args.no_starter)
+
+
+def _load_library(args: argparse.Namespace) -> Library:
+    lib = _library(args)
     lib.load()
     for err in lib.errors:
         print(f"warning: {err}", file=sys.stderr)
@@ -102,7 +108,7 @@ def _print_score(s: TakeScore) -> None:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    lib = _load_library(args.library)
+    lib = _load_library(args)
     prepared = [PreparedReference.from_reference(r) for r in lib.find(args.reference, args.view)]
     loader = TakeLoader(args.fps, args.size, args.model)
     try:
@@ -120,7 +126,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_recognize(args: argparse.Namespace) -> int:
-    lib = _load_library(args.library)
+    lib = _load_library(args)
     prepared = [PreparedReference.from_reference(r) for r in lib.load()]
     if not prepared:
         raise PoseCoachError(f"{args.library}: the library holds no references; record or import one first")
@@ -153,7 +159,7 @@ def _span(take: PoseSequence, args: argparse.Namespace) -> PoseSequence:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    lib = Library(args.library)
+    lib = _library(args)
     if args.add and args.overwrite:
         raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
     loader = TakeLoader(args.fps, args.size, args.model)
@@ -179,7 +185,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_import_lookup(args: argparse.Namespace) -> int:
     from ..library.seed_import import import_lookup
 
-    lib = Library(args.library)
+    lib = _library(args)
     for ref in import_lookup(args.pickle):
         path = lib.save(ref, overwrite=args.overwrite)
         print(f"imported {ref.label} ({len(ref.keypoints)} frames) to {path}")
@@ -187,25 +193,48 @@ def cmd_import_lookup(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    lib = _load_library(args.library)
+    lib = _load_library(args)
     refs: list[Reference] = lib.load()
     rows: list[dict[str, Any]] = [
         {"move": r.move, "view": r.view, "frames": int(r.keypoints.shape[0]), "examples": len(r.examples),
-         "example_frames": [len(e) for e in r.examples], "fps": r.fps,
-         "skeleton": r.skeleton, "weights": r.weights, "source": r.source, "created": r.created}
+         "example_frames": [len(e) for e in r.examples], "fps": r.fps, "category": r.category, "side": r.side,
+         "starter": r.starter, "skeleton": r.skeleton, "weights": r.weights, "source": r.source,
+         "created": r.created}
         for r in refs
     ]  # fmt: skip
+    hidden = [r.label for r in lib.hidden_starter]
     if args.json:
-        _emit({"references": rows, "errors": [str(e) for e in lib.errors]})
-    else:
-        for r in rows:
-            n = r["examples"]
-            print(
-                f"{format_label(r['move'], r['view'])}: {n} example{'s' * (n != 1)} "
-                f"({'+'.join(map(str, r['example_frames']))} frames at {r['fps']:g} fps) ({r['source']})"
-            )
-        if not rows:
-            print(f"no references in {args.library}")
+        _emit({"references": rows, "hidden_starter": hidden, "errors": [str(e) for e in lib.errors]})
+        return 0
+    for r in rows:
+        n = r["examples"]
+        tags = ", ".join(filter(None, ["starter" if r["starter"] else "", r["category"]]))
+        print(
+            f"{format_label(r['move'], r['view'])}: {n} example{'s' * (n != 1)} "
+            f"({'+'.join(map(str, r['example_frames']))} frames at {r['fps']:g} fps)"
+            + (f" [{tags}]" if tags else "")
+            + ("" if r["starter"] else f" ({r['source']})")
+        )
+    if not rows:
+        print(f"no references in {args.library}")
+    if hidden:
+        print(f"hidden starter moves ({len(hidden)}; `show-hidden` lists them again): {', '.join(hidden)}")
+    return 0
+
+
+def cmd_hide(args: argparse.Namespace) -> int:
+    lib = _load_library(args)
+    for ref in lib.find(args.name, args.view):
+        lib.hide(ref)
+        print(f"hidden: {ref.label} (`show-hidden` lists it again)")
+    return 0
+
+
+def cmd_show_hidden(args: argparse.Namespace) -> int:
+    lib = _load_library(args)
+    hidden = [r.label for r in lib.hidden_starter]
+    lib.show_hidden()
+    print(f"listed again: {', '.join(hidden)}" if hidden else "no starter move was hidden")
     return 0
 
 
@@ -216,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     def common(p: argparse.ArgumentParser) -> None:
         # Resolved when the command runs (main), so POSECOACH_DATA_DIR set by a caller is honoured.
         p.add_argument("--library", help=f"reference folder (default: {default_library_dir()})")
+        p.add_argument("--no-starter", action="store_true", help="leave out the starter moves shipped with the app")
         p.add_argument("--fps", type=float, default=DEFAULT_FPS, help="frame rate of .npy keypoint files")
         if p.prog.split()[-1] in SOURCE_COMMANDS:
             # Checked in main(), not by argparse, so a bad value reads like every other `error: ...`.
@@ -257,10 +287,20 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     p.set_defaults(func=cmd_import_lookup)
 
-    p = sub.add_parser("list", help="list the references of the library")
+    p = sub.add_parser("list", help="list the references of the library (yours first, then the starter moves)")
     p.add_argument("--json", action="store_true")
     common(p)
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("hide", help="stop listing a starter move (it cannot be deleted)")
+    p.add_argument("name", metavar="NAME", help="the move, or its 'move - view' label")
+    p.add_argument("--view")
+    common(p)
+    p.set_defaults(func=cmd_hide)
+
+    p = sub.add_parser("show-hidden", help="list every hidden starter move again")
+    common(p)
+    p.set_defaults(func=cmd_show_hidden)
 
     add_stream_command(sub, common)
     add_models_command(sub)

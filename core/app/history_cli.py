@@ -54,10 +54,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from ..library.references import Library
+    from ..app.paths import open_library
     from ..view.render import render_video
 
-    refs = Library(args.library).find(args.reference, args.view)
+    refs = open_library(args.library, not args.no_starter).find(args.reference, args.view)
     if len(refs) > 1:
         views = ", ".join(r.view for r in refs)
         raise PoseCoachError(f"{args.reference!r} exists in several views ({views}); choose one with --view")

@@ -46,11 +46,11 @@ def iter_keypoints(
 
 
 def make_engine(
-    library_dir: str, reference: str | None, view: str | None, mirror: bool
+    library_dir: str, reference: str | None, view: str | None, mirror: bool, starter: bool = True
 ) -> LiveEngine | AutoDetectEngine:
-    from ..library.references import Library
+    from ..app.paths import open_library
 
-    lib = Library(library_dir)
+    lib = open_library(library_dir, starter)
     if reference:
         refs = lib.find(reference, view)
         if len(refs) > 1:
@@ -64,7 +64,7 @@ def make_engine(
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
-    engine = make_engine(args.library, args.reference, args.view, args.mirror)
+    engine = make_engine(args.library, args.reference, args.view, args.mirror, not args.no_starter)
     recorder = None
     if getattr(args, "save", False):
         from ..app.history import open_session_recorder

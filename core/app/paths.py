@@ -14,6 +14,10 @@ import os
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..library.reference_library import Library
 
 APP = "posecoach"
 
@@ -76,3 +80,10 @@ def starter_library_dir() -> Path:
     The user's own references are elsewhere (default_library_dir()); nothing is ever written here.
     """
     return _package_dir("references")
+
+
+def open_library(folder: str | Path, starter: bool = True) -> Library:
+    """The user's reference folder with the starter library under it (`starter=False`: the folder alone)."""
+    from ..library.reference_library import Library
+
+    return Library(folder, starter_library_dir() if starter else None)

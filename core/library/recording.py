@@ -9,7 +9,7 @@ join an existing one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import cv2
@@ -18,7 +18,8 @@ from numpy.typing import NDArray
 
 from ..app.errors import LibraryError
 from ..library.labels import format_label
-from ..library.references import Library, Reference, add_example, example_from_sequence, make_reference
+from ..library.reference_library import Library
+from ..library.references import Reference, add_example, example_from_sequence, make_reference
 from ..match.rep_split import split_reps
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import MEDIAPIPE33
@@ -148,5 +149,6 @@ def store_move(
             raise LibraryError(f"a reference '{ref.label}' already exists; add to it, choose another name or overwrite")
     for clip in rest:
         ref = add_example(ref, example_from_sequence(ref, clip))
+    ref = replace(ref, starter=False)  # saved in the user's folder: a starter move added to becomes theirs
     library.save(ref, overwrite=True)
     return ref

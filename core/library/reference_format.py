@@ -2,8 +2,10 @@
 
 `"format": "posecoach-reference"`, `"version": 2`. Version 2 stores every example of a move under
 `"examples"` (a list of frame lists); version 1 stored its single example under `"keypoints"` and still
-loads as a one-example move. Header fields come one per line so a coach can edit the part weights by
-hand. Missing joints are stored as null (JSON has no NaN) and come back as NaN.
+loads as a one-example move. `"category"` and `"side"` (the striking side) are optional: files without them
+load unchanged, and readers that do not know them ignore them, so they need no new version. Header fields
+come one per line so a coach can edit the part weights by hand. Missing joints are stored as null (JSON has
+no NaN) and come back as NaN.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def reference_to_json(ref: Reference) -> dict[str, Any]:
         "weights": ref.weights,
         "source": ref.source,
         "created": ref.created,
+        "category": ref.category,
+        "side": ref.side,
         "channels": ["x", "y", "confidence"],
         "examples": [_frames_json(e) for e in ref.examples],
     }
@@ -98,6 +102,9 @@ def reference_from_json(data: Any, path: Path | None = None) -> Reference:
         w = raw_weights.get(part, 1.0)
         _need(isinstance(w, (int, float)) and 0 <= w <= 10, f"weight of {part} must be a number between 0 and 10")
         weights[part] = float(w)
+    category, side = data.get("category", ""), data.get("side", "")
+    _need(isinstance(category, str) and len(category) <= 40, "category must be a short text")
+    _need(side in ("", "left", "right"), "side must be left, right or empty")
     size = data.get("frame_size")
     frame_size = None
     if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size):
@@ -114,4 +121,6 @@ def reference_from_json(data: Any, path: Path | None = None) -> Reference:
         created=str(data.get("created", "")),
         frame_size=frame_size,
         path=path,
+        category=category,
+        side=side,
     )

@@ -8,7 +8,6 @@ and never damages an existing one.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -22,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..app.errors import LibraryError, describe_os_error
+from ..app.errors import LibraryError
 from ..library.labels import format_label
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, PARTS, SKELETON_SIZES, to_coco17
@@ -55,6 +54,10 @@ class Reference:
     frame_size: tuple[int, int] | None = None
     path: Path | None = field(default=None, compare=False)
     extra_examples: tuple[NDArray[np.float32], ...] = field(default=(), compare=False)
+    category: str = ""  # e.g. "punch", "kick"; empty when nobody said
+    side: str = ""  # the striking side, "left" | "right", when the move has one
+    # Read from the shipped starter library (read-only: hidden, never deleted or overwritten); set on load.
+    starter: bool = field(default=False, compare=False)
 
     @property
     def examples(self) -> tuple[NDArray[np.float32], ...]:
@@ -201,90 +204,3 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-class Library:
-    """The reference folder. `load()` keeps going past bad files and lists them in `errors`."""
-
-    def __init__(self, folder: str | Path) -> None:
-        self.folder = Path(folder)
-        self.errors: list[LibraryError] = []
-        self._refs: list[Reference] | None = None
-
-    def path_for(self, move: str, view: str) -> Path:
-        return self.folder / f"{slug(move)}--{slug(view)}{SUFFIX}"
-
-    def _check_folder(self) -> None:
-        """A library path that is a file is a mistake to say, not an empty library to show."""
-        if self.folder.exists() and not self.folder.is_dir():
-            raise LibraryError(f"{self.folder}: is a file, not a folder; give --library a folder of references")
-
-    def load(self) -> list[Reference]:
-        """Every readable reference; a missing folder is an empty library (nothing recorded yet)."""
-        self.errors = []
-        refs: list[Reference] = []
-        self._check_folder()
-        try:
-            paths = sorted(self.folder.glob(f"*{SUFFIX}")) if self.folder.is_dir() else []
-        except OSError as exc:
-            raise LibraryError(f"{self.folder}: the library cannot be read ({describe_os_error(exc, False)})") from None
-        for path in paths:
-            try:
-                refs.append(self._read(path))
-            except LibraryError as exc:
-                self.errors.append(exc)
-        self._refs = refs
-        return list(refs)
-
-    def _read(self, path: Path) -> Reference:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise ValueError(f"larger than {MAX_FILE_BYTES // 2**20} MB")
-            from ..library.reference_format import reference_from_json
-
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return reference_from_json(data, path)
-        except OSError as exc:
-            raise LibraryError(f"{path}: cannot be read ({describe_os_error(exc, False)})") from None
-        except UnicodeDecodeError as exc:
-            raise LibraryError(f"{path}: cannot be read ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise LibraryError(f"{path}: not valid JSON (truncated or damaged?): {exc}") from None
-        except (ValueError, RecursionError) as exc:
-            raise LibraryError(f"{path}: not a valid reference: {exc}") from None
-
-    def references(self) -> list[Reference]:
-        return list(self._refs) if self._refs is not None else self.load()
-
-    def find(self, name: str, view: str | None = None) -> list[Reference]:
-        """References whose move (or 'move - view' label) matches `name`, optionally one view."""
-        refs = self.references()
-        wanted = slug(name)
-        found = [r for r in refs if slug(r.move) == wanted or slug(r.label) == wanted]
-        if view is not None:
-            found = [r for r in found if slug(r.view) == slug(view)]
-        if not found:
-            known = ", ".join(sorted(r.label for r in refs)) or "none"
-            what = f"{name!r}" + (f" with view {view!r}" if view else "")
-            raise LibraryError(f"no reference {what} in {self.folder} (known: {known})")
-        return found
-
-    def save(self, ref: Reference, overwrite: bool = False) -> Path:
-        """Store `ref`; refuses to replace an existing reference unless `overwrite`."""
-        path = self.path_for(ref.move, ref.view)
-        if path.exists() and not overwrite:
-            raise LibraryError(f"{path}: a reference '{ref.label}' already exists; choose another name or overwrite")
-        from ..library.reference_format import format_reference
-
-        self._check_folder()
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, format_reference(ref))
-        except OSError as exc:  # a full disk, a read-only folder: nothing was replaced (write_atomic)
-            raise LibraryError(f"{path}: the reference was not saved ({describe_os_error(exc, False)})") from None
-        self._refs = None
-        return path
-
-    def delete(self, ref: Reference) -> None:
-        self.path_for(ref.move, ref.view).unlink(missing_ok=True)
-        self._refs = None

@@ -172,7 +172,7 @@ class LiveEngine:
         return self._update(rel_t, status, new_rep)
 
     def _status(self, coco: NDArray[np.float32], t: float) -> str:
-        """"nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
+        """ "nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
         visible = self._visible_parts(confidence_weight(coco[:, 2]) > 0)
         if not visible:
             self._cut_off_since = None
