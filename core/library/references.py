@@ -37,6 +37,17 @@ MAX_EXAMPLES = 500
 
 
 @dataclass(frozen=True)
+class HoldSpec:
+    """What makes a reference a hold (a key pose held still): frames [start, end) of its first example are
+    the still stretch the key pose comes from (the frames around it show the person's full bone lengths,
+    core.match.hold_pose), and `target_s` is how long the student should hold it."""
+
+    start: int
+    end: int
+    target_s: float
+
+
+@dataclass(frozen=True)
 class Reference:
     """A recorded move: one or more examples, each (T_i, K, 3) float32 x, y, confidence, NaN if missing.
 
@@ -55,6 +66,12 @@ class Reference:
     frame_size: tuple[int, int] | None = None
     path: Path | None = field(default=None, compare=False)
     extra_examples: tuple[NDArray[np.float32], ...] = field(default=(), compare=False)
+    hold: HoldSpec | None = None  # None: a move (a motion matched with DTW); else a key pose held still
+
+    @property
+    def kind(self) -> str:
+        """ "move" or "hold"."""
+        return "move" if self.hold is None else "hold"
 
     @property
     def examples(self) -> tuple[NDArray[np.float32], ...]:
