@@ -227,7 +227,8 @@ class HoldEngine:
         run = self.run
         held = 0.0 if run is None else run.last_in + self.dt - run.start
         stability = float("nan") if run is None else run.stability()
-        return HoldStatus(in_pose, run is not None, held, self.target, stability, self.rep_count, self.best)
+        last = self.holds[-1] if self.holds else None
+        return HoldStatus(in_pose, run is not None, held, self.target, stability, self.rep_count, self.best, last)
 
     def _close(self) -> Hold | None:
         """End the hold in progress at its last in-pose frame; a Hold if it lasted MIN_HOLD_S."""

@@ -62,6 +62,7 @@ class HoldStatus:
     stability: float  # sway so far in this hold, body heights; NaN when not holding
     holds: int  # completed holds so far
     best: float  # the longest completed hold, seconds
+    last: Hold | None = None  # the latest completed hold (the window lists it once `holds` has grown)
 
     @property
     def progress(self) -> float:
