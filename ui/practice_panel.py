@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
 
+from core.match.hold_events import HoldStatus
 from core.match.live_events import LiveUpdate, Rep
 
 from .body_figure import BodyFigure, score_qcolor
@@ -28,6 +29,15 @@ class PracticePanel(QWidget):
         self.move_label.setWordWrap(True)
         self.reps_label = QLabel("Reps: 0")
         self.reps_label.setStyleSheet("font-size: 30px; font-weight: bold;")
+        # The hold timer (a hold reference only): seconds held against the target, sway, the correction now.
+        self.hold_bar = QProgressBar()
+        self.hold_bar.setRange(0, 1000)
+        self.hold_bar.setTextVisible(True)
+        self.hold_bar.setStyleSheet("QProgressBar { font-size: 18px; height: 30px; }")
+        self.hold_label = QLabel("")
+        self.hold_label.setWordWrap(True)
+        self.hold_label.setStyleSheet("font-size: 16px;")
+        self._holds_listed = 0
         self.body = BodyFigure()
         self.rep_list = QListWidget()
         self.rep_list.setStyleSheet("font-size: 16px;")
@@ -38,15 +48,19 @@ class PracticePanel(QWidget):
         col.addWidget(self.score_label)
         col.addWidget(self.move_label)
         col.addWidget(self.reps_label)
+        col.addWidget(self.hold_bar)
+        col.addWidget(self.hold_label)
         col.addWidget(self.body, 2)
         col.addWidget(self.rep_list, 1)
         col.addWidget(self.plot, 1)
         self.setMinimumWidth(300)
+        self._show_hold(None)
 
     def clear(self) -> None:
         """A new practice: no reps, no plot, no score."""
         self.rep_list.clear()
         self.plot.clear()
+        self._holds_listed = 0
         self.clear_score()
 
     def clear_score(self) -> None:
@@ -66,6 +80,7 @@ class PracticePanel(QWidget):
         self._reference = u.reference
         self.move_label.setText(f"{u.reference}{phase}{tempo}")
         self.reps_label.setText(f"Reps: {u.rep_count}")
+        self._show_hold(u)
         self.body.set_parts(u.parts, mirrored)
         self.body.setToolTip(self.body.tooltip_text())
         self.plot.refresh()
@@ -85,10 +100,36 @@ class PracticePanel(QWidget):
         if style != self.score_label.styleSheet():
             self.score_label.setStyleSheet(style)
 
+    def _show_hold(self, u: LiveUpdate | None) -> None:
+        """The hold timer, its sway and the correction; hidden for a move. Completed holds join the list."""
+        status = None if u is None else u.hold
+        self.hold_bar.setVisible(status is not None)
+        self.hold_label.setVisible(status is not None)
+        if u is None or status is None:
+            return
+        self.move_label.setText(u.reference)
+        self.reps_label.setText(f"Holds: {status.holds}" + (f"   best {status.best:.1f} s" if status.holds else ""))
+        self.hold_bar.setValue(round(1000 * status.progress))
+        self.hold_bar.setFormat(f"held {status.held:.1f} s of {status.target:g} s")
+        self.hold_label.setText(_hold_text(status, [f.message for f in u.feedback]))
+        if status.holds > self._holds_listed and status.last is not None:
+            self._holds_listed = status.holds
+            h = status.last
+            sway = "" if h.stability != h.stability else f"  sway {100 * h.stability:.1f} %"
+            self.rep_list.insertItem(0, f"hold #{h.index}  {h.duration:.1f} s  {h.score:.0f}{sway}")
+            self.plot.add_rep(h.end, h.score)
+
     def add_rep(self, rep: Rep, reference: str) -> None:
         advice = f"  - {rep.feedback[0].message}" if rep.feedback else ""
         self.rep_list.insertItem(0, f"#{rep.index}  {rep.score:.0f}  {reference}{advice}")
         self.plot.add_rep(rep.end, rep.score)
+
+
+def _hold_text(status: HoldStatus, advice: list[str]) -> str:
+    """One line on the hold now: in the pose or not, the sway so far (in % of body height), the correction."""
+    state = "in the pose" if status.in_pose else ("wobble..." if status.holding else "take the pose")
+    sway = "" if status.stability != status.stability else f"   sway {100 * status.stability:.1f} % of height"
+    return f"{state}{sway}" + (f"\n{advice[0]}" if advice else "")
 
 
 def _dimmed(score: float) -> str:

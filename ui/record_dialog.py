@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,8 +27,10 @@ from PySide6.QtWidgets import (
 )
 
 from core.app.errors import LibraryError
+from core.library.hold_recording import DEFAULT_TARGET_S, store_hold, take_hold
 from core.library.labels import format_label
 from core.library.recording import RecordedTake, store_move, take_examples
+from core.library.reference_format import MAX_TARGET_S, MIN_TARGET_S
 from core.library.reference_library import Library
 from core.library.references import Reference
 from core.pose.skeleton import to_coco17
@@ -61,6 +64,13 @@ class RecordDialog(QDialog):
             self.add_to.addItem(f"{ref.label} ({len(ref.examples)} example{'s' * (len(ref.examples) != 1)})", ref)
         self.add_to.setToolTip("Add this take as another example of an existing move")
         self.split = QCheckBox("Split into reps (one example per rep, cut at the rests between them)")
+        # A hold: the stillest second of the kept span is the key pose, practised against a target duration.
+        self.hold = QCheckBox("Hold (key pose): a stance or guard held still; its stillest second is kept")
+        self.hold_target = QDoubleSpinBox(suffix=" s", decimals=1, minimum=MIN_TARGET_S, maximum=MAX_TARGET_S)
+        self.hold_target.setValue(DEFAULT_TARGET_S)
+        self.hold_target.setToolTip("How long the student should hold the pose")
+        self.hold_target.setEnabled(False)
+        self.hold.toggled.connect(self._hold_toggled)
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. jab, front kick, squat")
         self.view = QComboBox()
@@ -95,6 +105,8 @@ class RecordDialog(QDialog):
         form.addRow("Start", self.start)
         form.addRow("End", self.end)
         form.addRow("", self.split)
+        form.addRow("", self.hold)
+        form.addRow("Hold target", self.hold_target)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -110,6 +122,15 @@ class RecordDialog(QDialog):
         self.end.valueChanged.connect(lambda v: self._moved(v, is_start=False))
         self.add_to.currentIndexChanged.connect(self._target_changed)
         self._moved(0, is_start=True)
+
+    def _hold_toggled(self, on: bool) -> None:
+        """A hold is one new key pose: no splitting into reps, no adding to a move."""
+        self.hold_target.setEnabled(on)
+        self.split.setEnabled(not on)
+        self.add_to.setEnabled(not on)
+        if on:
+            self.split.setChecked(False)
+            self.add_to.setCurrentIndex(0)
 
     def _target_changed(self) -> None:
         ref = self.add_to.currentData()
@@ -174,7 +195,11 @@ class RecordDialog(QDialog):
                 if answer != QMessageBox.StandardButton.Yes:
                     return
                 overwrite = True
-            ref = store_move(self.library, clips, move, view, add=adding, overwrite=overwrite)
+            if self.hold.isChecked():
+                target = self.hold_target.value()
+                ref = store_hold(self.library, take_hold(clip), move, view, target, overwrite=overwrite)
+            else:
+                ref = store_move(self.library, clips, move, view, add=adding, overwrite=overwrite)
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
             return

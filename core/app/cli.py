@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..app.errors import PoseCoachError, SourceError, describe_os_error
 from ..app.live_cli import add_stream_command
 from ..app.models_cli import add_models_command
@@ -23,6 +25,7 @@ from ..frame.sources import (
     read_keypoints,
     size_ignored_warning,
 )
+from ..library.hold_recording import DEFAULT_TARGET_S, store_hold, take_hold
 from ..library.labels import format_label
 from ..library.recording import store_move, take_examples
 from ..library.reference_library import Library
@@ -160,6 +163,10 @@ def _span(take: PoseSequence, args: argparse.Namespace) -> PoseSequence:
 
 def cmd_record(args: argparse.Namespace) -> int:
     lib = _library(args)
+    if args.hold:
+        return _record_hold(lib, args)
+    if args.target is not None:
+        raise PoseCoachError("--target is the duration of a hold: give it with --hold")
     if args.add and args.overwrite:
         raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
     loader = TakeLoader(args.fps, args.size, args.model)
@@ -182,6 +189,26 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _record_hold(lib: Library, args: argparse.Namespace) -> int:
+    """record --hold: the stillest second of the span becomes the key pose (core.library.hold_recording)."""
+    if len(args.sources) > 1 or args.split or args.add:
+        raise PoseCoachError("a hold is one key pose: --hold takes one SOURCE, without --split or --add")
+    loader = TakeLoader(args.fps, args.size, args.model)
+    try:
+        clip = _span(loader.load(args.sources[0]), args)
+    finally:
+        loader.close()
+    take = take_hold(clip)
+    target = DEFAULT_TARGET_S if args.target is None else args.target
+    ref = store_hold(lib, take, args.name, args.view, target, overwrite=args.overwrite, source=clip.source)
+    a, b = (args.start or 0.0) + np.array(take.still_seconds())
+    print(
+        f"saved hold {ref.label}: key pose from {a:.2f}-{b:.2f} s (the stillest second of the span), "
+        f"target {target:g} s, in {lib.path_for(ref.move, ref.view)}"
+    )
+    return 0
+
+
 def cmd_import_lookup(args: argparse.Namespace) -> int:
     from ..library.seed_import import import_lookup
 
@@ -199,7 +226,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         {"move": r.move, "view": r.view, "frames": int(r.keypoints.shape[0]), "examples": len(r.examples),
          "example_frames": [len(e) for e in r.examples], "fps": r.fps, "category": r.category, "side": r.side,
          "starter": r.starter, "skeleton": r.skeleton, "weights": r.weights, "source": r.source,
-         "created": r.created}
+         "created": r.created, "kind": r.kind, "target": None if r.hold is None else r.hold.target_s}
         for r in refs
     ]  # fmt: skip
     hidden = [r.label for r in lib.hidden_starter]
@@ -208,7 +235,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         n = r["examples"]
-        tags = ", ".join(filter(None, ["starter" if r["starter"] else "", r["category"]]))
+        hold = "" if r["target"] is None else f"hold, target {r['target']:g} s"
+        tags = ", ".join(filter(None, ["starter" if r["starter"] else "", r["category"], hold]))
         print(
             f"{format_label(r['move'], r['view'])}: {n} example{'s' * (n != 1)} "
             f"({'+'.join(map(str, r['example_frames']))} frames at {r['fps']:g} fps)"
@@ -272,6 +300,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", action="store_true", help="split each source into its reps at the rests between them")
     p.add_argument("--add", action="store_true", help="add the examples to the existing move of that name and view")
     p.add_argument("--overwrite", action="store_true", help="replace an existing reference of that name and view")
+    p.add_argument(
+        "--hold",
+        action="store_true",
+        help="a key pose held still (a stance, a guard): its stillest second within --start/--end",
+    )
+    p.add_argument("--target", type=float, metavar="SEC",
+                   help=f"with --hold: how long to hold it (default {DEFAULT_TARGET_S:g} s)")  # fmt: skip
     common(p)
     p.set_defaults(func=cmd_record)
 

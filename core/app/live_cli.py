@@ -13,7 +13,10 @@ from numpy.typing import NDArray
 
 from ..app.errors import PoseCoachError
 from ..frame.sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
+from ..library.labels import format_label
 from ..match.auto_detect import AutoDetectEngine, rep_label
+from ..match.hold import HoldEngine
+from ..match.hold_events import Hold
 from ..match.live import LiveEngine
 from ..match.live_events import Rep
 from ..pose.models import DEFAULT_MODEL
@@ -47,7 +50,7 @@ def iter_keypoints(
 
 def make_engine(
     library_dir: str, reference: str | None, view: str | None, mirror: bool, starter: bool = True
-) -> LiveEngine | AutoDetectEngine:
+) -> LiveEngine | AutoDetectEngine | HoldEngine:
     from ..app.paths import open_library
 
     lib = open_library(library_dir, starter)
@@ -56,8 +59,10 @@ def make_engine(
         if len(refs) > 1:
             views = ", ".join(r.view for r in refs)
             raise PoseCoachError(f"{reference!r} exists in several views ({views}); choose one with --view")
+        if refs[0].hold is not None:
+            return HoldEngine(PreparedReference.from_reference(refs[0]), mirror)
         return LiveEngine(PreparedReference.from_reference(refs[0]), mirror)
-    refs = lib.load()
+    refs = [r for r in lib.load() if r.hold is None]  # a hold is practised by choosing it, not detected
     if not refs:
         raise PoseCoachError(f"{library_dir}: the library holds no references; record or import one first")
     return AutoDetectEngine([PreparedReference.from_reference(r) for r in refs], mirror)
@@ -78,6 +83,9 @@ def cmd_stream(args: argparse.Namespace) -> int:
             recorder.add_rep(label, rep)
         print(json.dumps(rep.as_dict() | {"reference": label}), flush=True)
 
+    def announce_hold(hold: Hold) -> None:
+        print(json.dumps(hold.as_dict() | {"reference": format_label(hold.move, hold.view)}), flush=True)
+
     try:
         for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size, args.model):
             update = engine.push(keypoints, t, skeleton)
@@ -86,8 +94,13 @@ def cmd_stream(args: argparse.Namespace) -> int:
                 print(json.dumps(update.as_dict()), flush=False)
             if update.new_rep is not None:
                 announce(update.new_rep, update.reference)
-        for rep in engine.finish():  # reps still held back at the end of the source
-            announce(rep, "")
+            if update.new_hold is not None:
+                announce_hold(update.new_hold)
+        for done in engine.finish():  # reps still held back, or the hold in progress, at the end of the source
+            if isinstance(done, Hold):
+                announce_hold(done)
+            else:
+                announce(done, "")
     finally:
         if recorder is not None:
             recorder.close()

@@ -276,7 +276,8 @@ class PracticeSession:
             engine = self.engine
             if generation != self.generation or engine is None:
                 return []
-            return [self._in_practice(rep) for rep in engine.finish()]
+            # A hold engine's last hold is not a rep: the window lists holds as they end.
+            return [self._in_practice(rep) for rep in engine.finish() if isinstance(rep, Rep)]
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:

@@ -1,11 +1,15 @@
 """The reference file: versioned, human-readable JSON, one line per frame; validated on load.
 
-`"format": "posecoach-reference"`, `"version": 2`. Version 2 stores every example of a move under
-`"examples"` (a list of frame lists); version 1 stored its single example under `"keypoints"` and still
-loads as a one-example move. `"category"` and `"side"` (the striking side) are optional: files without them
-load unchanged, and readers that do not know them ignore them, so they need no new version. Header fields
-come one per line so a coach can edit the part weights by hand. Missing joints are stored as null (JSON has
-no NaN) and come back as NaN.
+`"format": "posecoach-reference"`. Version 3 adds `"kind": "move" | "hold"` and, for a hold, `"hold":
+{"start", "end", "target_seconds"}` (the still frames of the first example and the duration to hold it).
+A move is still written as version 2 (its "kind" is ignored by an older app, which practises it as before);
+a hold is written as version 3, so an app that knows no holds refuses it by name instead of treating a
+stance as a motion. Version 2 stores every example of a move under `"examples"` (a list of frame lists);
+version 1 stored its single example under `"keypoints"` and still loads as a one-example move.
+Header fields come one per line so a coach can edit the part weights by hand. Missing joints are stored
+as null (JSON has no NaN) and come back as NaN.
+`"category"` and `"side"` (the striking side) are optional in any version: files without them load
+unchanged, and readers that do not know them ignore them.
 """
 
 from __future__ import annotations
@@ -17,11 +21,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..library.references import MAX_EXAMPLES, MAX_FRAMES, Reference, check_example, clean_name
+from ..library.references import MAX_EXAMPLES, MAX_FRAMES, HoldSpec, Reference, check_example, clean_name
 from ..pose.skeleton import PARTS, SKELETON_SIZES
 
 FORMAT = "posecoach-reference"
-VERSION = 2
+VERSION = 3  # the newest version this app reads; what it writes depends on the kind (see above)
+MOVE_VERSION = 2
+KINDS = ("move", "hold")
+# A hold's target duration: from a kata's final posture (seconds) to a long horse stance (minutes).
+MIN_TARGET_S, MAX_TARGET_S = 0.5, 3600.0
 
 
 def _need(cond: bool, what: str) -> None:
@@ -37,7 +45,9 @@ def _frames_json(kp: NDArray[Any]) -> list[list[list[float | None]]]:
 def reference_to_json(ref: Reference) -> dict[str, Any]:
     return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": MOVE_VERSION if ref.hold is None else VERSION,
+        "kind": ref.kind,
+        **({} if ref.hold is None else {"hold": _hold_json(ref.hold)}),
         "move": ref.move,
         "view": ref.view,
         "skeleton": ref.skeleton,
@@ -51,6 +61,32 @@ def reference_to_json(ref: Reference) -> dict[str, Any]:
         "channels": ["x", "y", "confidence"],
         "examples": [_frames_json(e) for e in ref.examples],
     }
+
+
+def _hold_json(hold: HoldSpec) -> dict[str, Any]:
+    return {"start": hold.start, "end": hold.end, "target_seconds": round(hold.target_s, 3)}
+
+
+def _hold_from_json(data: dict[str, Any], frames: int) -> HoldSpec | None:
+    """The hold of a parsed file (None for a move); ValueError says what is wrong."""
+    kind = data.get("kind", "move") if data["version"] >= 3 else "move"
+    _need(kind in KINDS, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind == "move":
+        return None
+    raw = data.get("hold")
+    _need(isinstance(raw, dict), 'a hold needs a "hold" object with start, end and target_seconds')
+    assert isinstance(raw, dict)  # for mypy: _need raised otherwise
+    start, end, target = raw.get("start"), raw.get("end"), raw.get("target_seconds")
+    _need(
+        isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= frames and end - start >= 2,
+        f"the hold's start and end must be frames of its first example (0..{frames}), at least two apart",
+    )
+    _need(
+        isinstance(target, (int, float)) and MIN_TARGET_S <= target <= MAX_TARGET_S,
+        f"the hold's target_seconds must be a number between {MIN_TARGET_S:g} and {MAX_TARGET_S:g}",
+    )
+    assert isinstance(start, int) and isinstance(end, int) and isinstance(target, (int, float))
+    return HoldSpec(start, end, float(target))
 
 
 def format_reference(ref: Reference) -> str:
@@ -123,4 +159,5 @@ def reference_from_json(data: Any, path: Path | None = None) -> Reference:
         path=path,
         category=category,
         side=side,
+        hold=_hold_from_json(data, len(examples[0])),
     )

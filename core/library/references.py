@@ -36,6 +36,17 @@ MAX_EXAMPLES = 500
 
 
 @dataclass(frozen=True)
+class HoldSpec:
+    """What makes a reference a hold (a key pose held still): frames [start, end) of its first example are
+    the still stretch the key pose comes from (the frames around it show the person's full bone lengths,
+    core.match.hold_pose), and `target_s` is how long the student should hold it."""
+
+    start: int
+    end: int
+    target_s: float
+
+
+@dataclass(frozen=True)
 class Reference:
     """A recorded move: one or more examples, each (T_i, K, 3) float32 x, y, confidence, NaN if missing.
 
@@ -58,6 +69,12 @@ class Reference:
     side: str = ""  # the striking side, "left" | "right", when the move has one
     # Read from the shipped starter library (read-only: hidden, never deleted or overwritten); set on load.
     starter: bool = field(default=False, compare=False)
+    hold: HoldSpec | None = None  # None: a move (a motion matched with DTW); else a key pose held still
+
+    @property
+    def kind(self) -> str:
+        """ "move" or "hold"."""
+        return "move" if self.hold is None else "hold"
 
     @property
     def examples(self) -> tuple[NDArray[np.float32], ...]:

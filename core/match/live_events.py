@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..match.hold_events import Hold, HoldStatus
 from ..score.feedback import FeedbackItem
 
 
@@ -57,9 +58,11 @@ class LiveUpdate:
     new_rep: Rep | None = None
     reference: str = ""
     ref_frame: int | None = None  # reference frame at the current phase (for the ghost)
+    hold: HoldStatus | None = None  # the hold timer, when the reference is a hold (core.match.hold)
+    new_hold: Hold | None = None  # a hold that ended with this frame
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "frame": self.frame,
             "t": round(self.t, 3),
             "status": self.status,
@@ -71,6 +74,9 @@ class LiveUpdate:
             "feedback": [f.as_dict() for f in self.feedback],
             "rep": self.rep_count,
         }
+        if self.hold is not None:
+            out["hold"] = self.hold.as_dict()
+        return out
 
 
 def rep_summary(reference: str | None, frames: int, reps: int, scores: list[float]) -> dict[str, object]:

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from ..frame.sources import Frame
 from ..library.references import Reference
 from ..match.auto_detect import AutoDetectEngine
+from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate
 from ..pose.estimator import PoseEstimator, PoseFrame
@@ -22,7 +23,7 @@ from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
 from ..view.overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
 
-Engine = LiveEngine | AutoDetectEngine
+Engine = LiveEngine | AutoDetectEngine | HoldEngine
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,13 @@ class ViewFrame:
 
 
 def engine_for(prepared: list[PreparedReference], mirror: bool = False) -> Engine | None:
-    """One reference: follow it; several: auto-detect among them; none: no engine."""
-    if not prepared:
+    """One reference: follow it (a hold: time it); several: auto-detect among the moves; none: no engine."""
+    if len(prepared) == 1 and prepared[0].reference.hold is not None:
+        return HoldEngine(prepared[0], mirror)
+    moves = [p for p in prepared if p.reference.hold is None]  # a hold is practised by choosing it
+    if not moves:
         return None
-    return LiveEngine(prepared[0], mirror) if len(prepared) == 1 else AutoDetectEngine(prepared, mirror)
+    return LiveEngine(moves[0], mirror) if len(moves) == 1 else AutoDetectEngine(moves, mirror)
 
 
 def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
