@@ -48,7 +48,7 @@ def gui_run(path: str, library: Library, paced: bool) -> tuple[float, float, flo
 
     app = QApplication.instance() or QApplication([])
     window = MainWindow(library, AppSettings())
-    window.reference_box.setCurrentIndex(1)
+    window.library_list.choose(1)
     window.pace_files = paced
     window.show()
     while window.session.pipeline is None:  # the pose model loads on the pipeline thread

@@ -27,8 +27,8 @@ def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, po
 
     history = HistoryStore(tmp_path / "history.db")
     window = make_window(lib, history)
-    assert window.reference_box.currentText() == "Auto-detect the move"
-    window.reference_box.setCurrentIndex(1)
+    assert window.library_list.current_label() == ""  # a first start chooses nothing: the hint says what to do
+    window.library_list.choose(1)
     seen_scores = []
     window.worker.frame_ready.connect(
         lambda v: seen_scores.append(v.update.score) if v.update and v.update.score else None
@@ -66,8 +66,8 @@ def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_wi
             window.open_source(str(TESTDATA / "punch_side.mp4"))
         window.toggle_record()
         assert window.video.recording is not None
-    qtbot.waitUntil(lambda: window.reference_box.count() == 2, timeout=10_000)
-    assert window.reference_box.currentText() == "punch - side"
+    qtbot.waitUntil(lambda: window.library_list.choice_count() == 2, timeout=10_000)
+    assert window.library_list.current_label() == "punch - side"
     (ref,) = Library(tmp_path / "lib").load()
     assert len(ref.keypoints) >= 80  # nearly all of the 103-frame clip
     score = score_take(pose_cache.get("punch_side"), PreparedReference.from_reference(ref)).score
@@ -80,7 +80,7 @@ def test_settings_persist_between_runs(make_window, pose_cache, tmp_path):
     lib.save(make_reference(jacks.slice(40, 80), "jumping jack", "front"))
     lib.save(make_reference(jacks.slice(80, 120), "jack two", "front"))
     window = make_window(lib)
-    window.reference_box.setCurrentText("jack two - front")
+    window.library_list.choose(window.library_list.find_label("jack two - front"))
     window.act_mirror.setChecked(False)
     window.is_camera = True
     window._mirror_toggled()
@@ -89,7 +89,7 @@ def test_settings_persist_between_runs(make_window, pose_cache, tmp_path):
     window.settings.source = window.source_spec
     window.close()
     again = make_window(Library(tmp_path / "lib"))
-    assert again.reference_box.currentText() == "jack two - front"
+    assert again.library_list.current_label() == "jack two - front"
     assert not again.act_mirror.isChecked()
     assert again.record_seconds.value() == 7
     assert again.settings.source.endswith("punch_side.mp4")
@@ -120,7 +120,7 @@ def test_auto_detect_shows_the_last_rep_of_a_video_that_ends_right_after_it(make
     lib.save(make_reference(punch.slice(8, 96), "jab", "side", source=punch.source))
     lib.save(make_reference(squat.slice(60, 120), "squat", "front", source=squat.source))
     window = make_window(lib)
-    assert window.reference_box.currentText() == "Auto-detect the move"
+    window.library_list.choose(0)  # auto-detect
     with qtbot.waitSignal(window.source_ended, timeout=90_000):
         window.open_source(str(TESTDATA / "punch_side.mp4"))
     qtbot.wait(600)  # a few text refreshes after the end must not bring back the count of the last frame

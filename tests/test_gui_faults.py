@@ -193,7 +193,7 @@ def test_a_lost_camera_is_said_retried_and_recovered_and_no_score_is_shown_in_th
     from core.app.practice_session import SourceState
 
     window = make_window(squat_library)
-    window.reference_box.setCurrentIndex(1)
+    window.library_list.choose(1)
     rig = FakeCameraRig(clip_images(TESTDATA / "squat_front_air.mp4", limit=600), play_first=300,
                         stall_s=0.5, unplugged_opens=3)  # fmt: skip
     window.opener = rig.open

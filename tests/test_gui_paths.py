@@ -31,6 +31,6 @@ def test_a_library_path_that_is_a_file_is_said_in_the_window(qtbot, tmp_path, mo
     qtbot.addWidget(window)
     try:
         assert "is a file, not a folder" in window.video.message
-        assert window.references == [] and window.reference_box.count() == 1  # only "Auto-detect"
+        assert window.references == [] and window.library_list.choice_count() == 1  # only "Auto-detect"
     finally:
         window.close()

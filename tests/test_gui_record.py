@@ -53,7 +53,7 @@ def test_saving_twice_into_the_same_move_gives_two_examples(window, qtbot, tmp_p
 
     window.exec_dialog = new_move
     record_once(window, qtbot)
-    qtbot.waitUntil(lambda: window.reference_box.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: window.library_list.choice_count() == 2, timeout=10_000)
     window.exec_dialog = add_to_punch
     record_once(window, qtbot)
     qtbot.waitUntil(lambda: "2 examples" in window.statusBar().currentMessage(), timeout=10_000)
@@ -61,7 +61,7 @@ def test_saving_twice_into_the_same_move_gives_two_examples(window, qtbot, tmp_p
     (ref,) = Library(tmp_path / "lib").load()
     assert len(ref.examples) == 2
     assert len(ref.examples[0]) >= 80 and len(ref.examples[1]) == 61
-    assert window.reference_box.count() == 2  # still one move in the list
+    assert window.library_list.choice_count() == 2  # still one move in the list
 
 
 def test_split_into_reps_in_the_dialog_stores_one_example_per_rep(qtbot, pose_cache, tmp_path):

@@ -34,6 +34,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--reference", metavar="NAME", help="preselect a reference ('move - view' or move)")
     p.add_argument("--library", default=str(default_library_dir()), help="reference folder (default: %(default)s)")
+    p.add_argument("--no-starter", action="store_true", help="leave out the starter moves shipped with the app")
     p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
     p.add_argument("--model", choices=MODEL_NAMES,
                    help="pose model: lite (fastest), full or heavy (most accurate, slow); remembered in the "
@@ -66,8 +67,8 @@ def _open_history(path: str | None):  # noqa: ANN202
 
 
 def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_window.MainWindow
-    from core.library.labels import label_matches
-    from core.library.reference_library import Library
+    from core.app.errors import LibraryError
+    from core.app.paths import open_library
 
     from .main_window import MainWindow, initial_source
     from .settings import AppSettings
@@ -75,14 +76,13 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
     settings = AppSettings()
     if args.model is not None:
         settings.pose_model = args.model
-    window = MainWindow(Library(args.library), settings, _open_history(args.history))
+    window = MainWindow(open_library(args.library, not args.no_starter), settings, _open_history(args.history))
     if args.reference:
-        box = window.reference_box
-        match = [i for i in range(box.count()) if label_matches(box.itemText(i), args.reference)]
-        if match:
-            window.reference_box.setCurrentIndex(match[0])
-        else:
-            window.statusBar().showMessage(f"No reference '{args.reference}' in {args.library}", 10000)
+        try:  # a unique start of a name is enough ("jab")
+            label = window.library.find(args.reference)[0].label
+            window.library_list.choose(window.library_list.find_label(label))
+        except LibraryError as exc:
+            window.statusBar().showMessage(str(exc), 10000)
     window.open_source(initial_source(args.source, settings))
     return window
 

@@ -25,6 +25,7 @@ from core.view.live_pipeline import ViewFrame
 
 from .capture_control import CaptureControl
 from .capture_worker import Opener, describe
+from .library_list import LibraryPanel
 from .pipeline_worker import PipelineWorker
 from .practice_panel import PracticePanel
 from .record_control import RecordControl
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         build_actions(self)
         self._start_pipeline()
         self.chooser = ReferenceChooser(self)
-        self.chooser.reload(select=settings.reference)
+        self.chooser.reload(select=settings.reference if settings.has_reference else None)
         self.reload_library = self.chooser.reload
 
         self._paint_timer = QTimer(self, interval=33, timeout=self._paint)  # ~30 Hz, only when new
@@ -84,15 +85,19 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.video = VideoView()
         self.panel = PracticePanel()
-        self.reference_box = self.panel.reference_box
+        self.library_panel = LibraryPanel()
+        self.library_list = self.library_panel.list
         self.score_label, self.rep_list = self.panel.score_label, self.panel.rep_list
         self.record_seconds = QSpinBox(suffix=" s", minimum=1, maximum=60, value=self.settings.record_seconds)
         self.record_seconds.setToolTip("Recording stops by itself after this long (or press R again)")
         self.splitter = QSplitter()
+        self.splitter.addWidget(self.library_panel)
         self.splitter.addWidget(self.video)
         self.splitter.addWidget(self.panel)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([240, 740, 300])
         self.tabs = QTabWidget()
         self.tabs.addTab(self.splitter, "Practice")
         if self.history is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
 
 from core.match.hold_events import HoldStatus
 from core.match.live_events import LiveUpdate, Rep
@@ -18,7 +18,6 @@ SCORE_STYLE = "font-size: 96px; font-weight: bold; color: {};"
 class PracticePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.reference_box = QComboBox()
         self.score_label = QLabel(NO_SCORE)
         self.score_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.score_label.setStyleSheet(SCORE_STYLE.format("#999"))
@@ -43,8 +42,6 @@ class PracticePanel(QWidget):
         self.rep_list.setStyleSheet("font-size: 16px;")
         self.plot = ScorePlot()
         col = QVBoxLayout(self)
-        col.addWidget(QLabel("Reference move"))
-        col.addWidget(self.reference_box)
         col.addWidget(self.score_label)
         col.addWidget(self.move_label)
         col.addWidget(self.reps_label)

@@ -1,4 +1,4 @@
-"""The reference list of the window: load the library, follow the chosen move (or auto-detect); UI thread."""
+"""What to practise: loads the library into the list, follows the chosen move (or auto-detect); UI thread."""
 
 from __future__ import annotations
 
@@ -8,21 +8,27 @@ from typing import TYPE_CHECKING
 from core.app.errors import LibraryError
 from core.library.references import Reference
 
+from .library_list import AUTO
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-AUTO = "Auto-detect the move"
 LOG = logging.getLogger("posecoach")
+PICK_HINT = "Pick a technique in the library to practise it, or press Record (R) to record your own"
+EMPTY_HINT = "No reference moves yet: press Record (R) to add one"
 
 
 class ReferenceChooser:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
-        self.box = window.reference_box
+        self.box = window.library_list
         self.references: list[Reference] = []
-        self.box.currentIndexChanged.connect(self.chosen)
+        self.box.choice_changed.connect(self.chosen)
+        self.box.hide_requested.connect(self.hide)
+        self.box.show_hidden_requested.connect(self.show_hidden)
 
-    def reload(self, select: str = "") -> None:
+    def reload(self, select: str | None = "") -> None:
+        """Read the library again and choose `select` (a label; "" is auto-detect, None chooses nothing)."""
         w = self.window
         try:
             self.references = w.library.load()
@@ -30,30 +36,27 @@ class ReferenceChooser:
             self.references = []
             w.show_problem(str(exc))
         problems = [str(e) for e in w.library.errors]
-        self.box.blockSignals(True)
-        self.box.clear()
-        self.box.addItem(AUTO)
-        for ref in self.references:
-            self.box.addItem(ref.label)
-        index = self.box.findText(select) if select else -1
-        self.box.setCurrentIndex(max(0, index))
-        self.box.blockSignals(False)
+        self.box.set_references(self.references, len(w.library.hidden_starter))
+        if select is not None:
+            index = self.box.find_label(select) if select else 0
+            self.box.blockSignals(True)
+            self.box.choose(max(0, index))
+            self.box.blockSignals(False)
         if problems:
             w.statusBar().showMessage("Some references could not be read: " + "; ".join(problems), 15000)
-        if not self.references:
-            w.panel.move_label.setText("No reference moves yet: press Record (R) to add one")
         self.chosen()
 
     def selected(self) -> list[Reference]:
-        label = self.box.currentText()
-        if label == AUTO or not label:
+        label = self.box.current_label()
+        if label == AUTO:
             return list(self.references)
         return [r for r in self.references if r.label == label]
 
     def chosen(self, *_: object) -> None:
         w = self.window
-        label = self.box.currentText()
-        w.settings.reference = "" if label == AUTO else label
+        label = self.box.current_label()
+        if label:
+            w.settings.reference = "" if label == AUTO else label
         try:
             note = w.session.choose_references(self.selected())
         except Exception as exc:  # noqa: BLE001 - a reference that cannot be used must not stop practice
@@ -61,10 +64,30 @@ class ReferenceChooser:
             w.statusBar().showMessage(f"'{label}' cannot be used ({exc}); the previous choice stays.", 15000)
             return
         w.panel.clear()
+        w.library_panel.set_hint(EMPTY_HINT if not self.references else "" if label else PICK_HINT)
         if note:
             w.statusBar().showMessage(note, 8000)
 
     def step(self, step: int) -> None:
-        n = self.box.count()
+        n = self.box.choice_count()
         if n:
-            self.box.setCurrentIndex((self.box.currentIndex() + step) % n)
+            self.box.choose((max(self.box.current_choice(), 0) + step) % n)
+
+    def hide(self, ref: Reference) -> None:
+        w = self.window
+        current = self.box.current_label()
+        try:
+            w.library.hide(ref)
+        except LibraryError as exc:
+            w.show_problem(str(exc))
+            return
+        w.statusBar().showMessage(f"'{ref.move}' is hidden; right-click the library to show it again", 8000)
+        self.reload(select="" if current == ref.label else current)
+
+    def show_hidden(self) -> None:
+        try:
+            self.window.library.show_hidden()
+        except LibraryError as exc:
+            self.window.show_problem(str(exc))
+            return
+        self.reload(select=self.box.current_label() or None)

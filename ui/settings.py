@@ -45,6 +45,11 @@ class AppSettings:
     def reference(self) -> str:
         return str(self._get("reference", ""))
 
+    @property
+    def has_reference(self) -> bool:
+        """False until a reference (or auto-detect) has been chosen once: the first start."""
+        return bool(self._s.contains("reference"))
+
     @reference.setter
     def reference(self, value: str) -> None:
         self._s.setValue("reference", value)

@@ -292,6 +292,8 @@ class PracticeSession:
     def finished_summary(self) -> str:
         """The sentence at the end of a video: its reps, or that none was found."""
         n = len(self.rep_scores)
+        if not n and not self.references:
+            return "Video finished: pick a move in the library to count and score its reps"
         if not n:
             return "Video finished: no complete rep of this move was found"
         mean, best = sum(self.rep_scores) / n, max(self.rep_scores)

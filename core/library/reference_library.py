@@ -21,9 +21,13 @@ HIDDEN_FILE = "hidden-starter-moves.txt"
 CATEGORY_ORDER = ("punch", "kick", "hold")
 
 
-def _category_rank(ref: Reference) -> tuple[int, str]:
+def _starter_rank(ref: Reference) -> tuple[int, str, int]:
+    """By category, then in the catalogue's order (jab before cross, head hook before body hook)."""
+    from ..library.starter import CATALOGUE
+
     c = ref.category
-    return (CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER), c)
+    order = next((i for i, t in enumerate(CATALOGUE) if t.move == ref.move), len(CATALOGUE))
+    return (CATEGORY_ORDER.index(c) if c in CATEGORY_ORDER else len(CATEGORY_ORDER), c, order)
 
 
 class Library:
@@ -55,7 +59,7 @@ class Library:
             own = {slug(r.label) for r in refs}
             hidden = self.hidden_labels()
             starter = [replace(r, starter=True) for r in self._read_folder(self.starter)]
-            starter.sort(key=_category_rank)  # stable: by file name within a category
+            starter.sort(key=_starter_rank)
             for ref in starter:
                 if slug(ref.label) in own:
                     continue
