@@ -1,6 +1,6 @@
 """Start the real app window (run under Xvfb by test_gui_smoke.py), play a clip, save a screenshot, quit.
 
-usage: python tests/gui_smoke.py CLIP LIBRARY OUT.png [SECONDS]
+usage: python tests/gui_smoke.py CLIP LIBRARY OUT.png [SECONDS [REFERENCE]]   (REFERENCE: default squat)
 """
 
 from __future__ import annotations
@@ -16,13 +16,14 @@ from ui.app import _undo_cv2_qt_paths, build_window, parse_args  # noqa: E402
 def main() -> int:
     clip, library, out = sys.argv[1:4]
     seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 6.0
+    reference = sys.argv[5] if len(sys.argv) > 5 else "squat"  # a first start chooses nothing: say which
     _undo_cv2_qt_paths()
     from PySide6.QtCore import QTimer
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
-    window = build_window(parse_args(["--source", clip, "--library", library]))
+    window = build_window(parse_args(["--source", clip, "--library", library, "--reference", reference]))
     window.resize(1400, 820)
     window.show()
 

@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
 
     def _rep_done(self, generation: int, rep: Rep, reference: str) -> None:
         if self.session.rep_completed(generation, rep, reference):
-            self.panel.add_rep(rep, reference)
+            # One move chosen: it is named above the list, so each line keeps room for the advice.
+            self.panel.add_rep(rep, reference if len(self.session.references) > 1 else "")
 
     # -- mirror ---------------------------------------------------------------------------------------
     def _mirror_toggled(self) -> None:

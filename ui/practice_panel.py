@@ -117,8 +117,11 @@ class PracticePanel(QWidget):
             self.plot.add_rep(h.end, h.score)
 
     def add_rep(self, rep: Rep, reference: str) -> None:
-        advice = f"  - {rep.feedback[0].message}" if rep.feedback else ""
-        self.rep_list.insertItem(0, f"#{rep.index}  {rep.score:.0f}  {reference}{advice}")
+        """A completed rep at the top of the list: its number, score, move (auto-detect) and first advice."""
+        advice = rep.feedback[0].message if rep.feedback else ""
+        text = "  ".join(filter(None, [f"#{rep.index}", f"{rep.score:.0f}", reference, advice]))
+        self.rep_list.insertItem(0, text)
+        self.rep_list.item(0).setToolTip(text)
         self.plot.add_rep(rep.end, rep.score)
 
 
