@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         # Queued even from the UI thread: the Record dialog opens after the call that ended the record.
         self.record_finished.connect(self._record_finished, Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self.show_problem)
+        self.worker.note.connect(self._note)
         self._pipeline_thread.start()
 
     def open_source(self, spec: str | int) -> None:
@@ -244,7 +245,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_text(self) -> None:
         self.status_fps.setText(
-            f"{self.worker.fps:4.1f} fps   dropped {self.slot.dropped}" if self.worker is not None else ""
+            f"{self.worker.running_model}  {self.worker.fps:4.1f} fps   dropped {self.slot.dropped}"
+            if self.worker is not None
+            else ""
         )
         view = self.latest
         if view is None or self.session.state is SourceState.ENDED:

@@ -6,6 +6,7 @@ locks what both threads touch), so there is no command that could fail unseen on
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,7 +18,7 @@ from core.app.practice_session import PracticeSession
 from core.frame.mailbox import LatestSlot
 from core.frame.sources import Frame
 from core.match.auto_detect import rep_label
-from core.pose.estimator import PoseEstimator
+from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
 from core.view.live_pipeline import Estimate, LivePipeline
 
@@ -27,6 +28,7 @@ from .faults import report_exception
 # than the pipeline), a frame that follows the last drawn one by less than this is scored but not drawn:
 # above 55 fps every other frame is drawn, still a new image for every paint.
 MIN_DRAW_INTERVAL = 0.018
+LOG = logging.getLogger("posecoach")
 
 
 class PipelineWorker(QObject):
@@ -36,12 +38,16 @@ class PipelineWorker(QObject):
     rep_done = Signal(int, object, str)  # generation, core.match.live.Rep, reference label
     failed = Signal(str)
     ready = Signal()  # the pose model is loaded
+    note = Signal(str)  # a sentence for the status line (the auto pose model's choice)
 
     def __init__(self, slot: LatestSlot[Frame], session: PracticeSession, model: str = DEFAULT_MODEL) -> None:
         super().__init__()
         self.slot = slot
         self.session = session
         self.model = model  # the pose model asked for; the one loaded if it is installed (else full)
+        # auto: full's speed is measured on the first seconds of video (tests may change its target first).
+        self.auto_choice = AutoModelChoice() if model == AUTO else None
+        self.estimator: AutoPose | None = None
         self._stop = threading.Event()
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
@@ -51,16 +57,22 @@ class PipelineWorker(QObject):
         self._stop.set()
         self.slot.close()
 
-    def _load_estimator(self) -> PoseEstimator:
+    @property
+    def running_model(self) -> str:
+        """The pose model in use now (auto's choice once taken), '' while loading."""
+        return self.estimator.model if self.estimator is not None else ""
+
+    def _load_estimator(self) -> AutoPose:
         """The chosen model; one that is not installed is said, and practice goes on with full."""
         try:
-            return PoseEstimator(self.model)
+            self.estimator = AutoPose(self.model, self.auto_choice)
         except ModelError as exc:
-            if self.model == DEFAULT_MODEL:
+            if self.model in (DEFAULT_MODEL, AUTO):  # auto starts on full
                 raise
             self.failed.emit(f"{exc}. Using the full model for now.")
             self.model = DEFAULT_MODEL
-            return PoseEstimator(DEFAULT_MODEL)
+            self.estimator = AutoPose(DEFAULT_MODEL)
+        return self.estimator
 
     def run(self) -> None:
         try:
@@ -97,6 +109,9 @@ class PipelineWorker(QObject):
             except Exception:  # noqa: BLE001 - one bad frame must not end the session
                 self._fault()
                 continue
+            if est is not None and est.note:
+                LOG.info("%s", est.note)
+                self.note.emit(est.note)
             # Only a frame that is already waiting starts early: a camera frame is never held back.
             following = self.slot.take(timeout=0)
             if following is not None:
