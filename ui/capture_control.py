@@ -51,6 +51,12 @@ class CaptureControl(QObject):
 
     def finished_by_itself(self) -> None:
         """The source ended on its own (a file): the thread is ending, nothing to stop."""
+        if self.thread is not None:
+            # Owned by this object (its Qt parent), so dropping our reference would keep it for good: one
+            # QThread object more with every video played to its end.
+            self.thread.finished.connect(self.thread.deleteLater)
+            if self.thread.isFinished():  # ended before its `ended` reached us (deleteLater twice is safe)
+                self.thread.deleteLater()
         self.worker = None
         self.thread = None
 
@@ -63,6 +69,7 @@ class CaptureControl(QObject):
         worker.stop()
         thread.quit()
         if thread.wait(self.stop_wait_ms):
+            thread.deleteLater()  # ended: nothing refers to it any more
             return True
         LOG.warning("capture thread for %s did not stop within %d ms; its late output is ignored",
                     describe(worker.spec), self.stop_wait_ms)  # fmt: skip
@@ -71,7 +78,13 @@ class CaptureControl(QObject):
         return False
 
     def _forget_finished(self) -> None:
-        self.stale = [(t, w) for t, w in self.stale if not t.isFinished()]
+        running = []
+        for thread, worker in self.stale:
+            if thread.isFinished():
+                thread.deleteLater()
+            else:
+                running.append((thread, worker))
+        self.stale = running
 
     def shutdown(self, wait_ms: int = 5000) -> bool:
         """Stop everything (window closing); False if some capture thread is still running after `wait_ms`."""
