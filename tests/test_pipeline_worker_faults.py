@@ -8,6 +8,7 @@ import logging
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from core.library.references import Library, make_reference
@@ -126,3 +127,45 @@ def test_sources_played_and_switched_leave_no_capture_threads_behind(make_window
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(PUNCH)  # switched while the squat plays
     qtbot.waitUntil(lambda: len(window.capture.findChildren(QThread)) <= 1, timeout=10_000)
+
+
+def test_a_camera_stuck_in_its_driver_when_the_window_closes_does_not_abort_the_app(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
+    from core.frame.sources import Frame
+    from ui import capture_control
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    release, stuck = threading.Event(), threading.Event()
+    image = (np.zeros((240, 320, 3)) + 90).astype(np.uint8)
+
+    class StuckCamera:
+        fps, is_camera = 30.0, True
+        reads = 0
+
+        def read(self):
+            self.reads += 1
+            if self.reads > 3:
+                stuck.set()
+                release.wait(60)  # a driver call that never returns while the window closes
+            time.sleep(1 / 30)
+            return Frame(self.reads, 0.0, image.copy())
+
+        def close(self) -> None:
+            pass
+
+    window = MainWindow(Library(tmp_path / "lib"), AppSettings(), None)
+    window.opener = lambda spec: StuckCamera()
+    window.capture.stop_wait_ms = 200
+    try:
+        window.open_source(0)
+        qtbot.waitUntil(stuck.is_set, timeout=30_000)
+        assert not window.capture.shutdown(wait_ms=200)
+        window.close()
+        window.deleteLater()  # a running QThread destroyed with its parent would abort the process here
+        qtbot.wait(300)
+        (thread, _), *_ = capture_control._UNFINISHED
+        assert thread.isRunning() and thread.parent() is None
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: all(t.isFinished() for t, _ in capture_control._UNFINISHED), timeout=10_000)

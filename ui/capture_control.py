@@ -18,6 +18,9 @@ from .capture_worker import LOST_AFTER_SECONDS, RETRY_SECONDS, CaptureWorker, Op
 
 LOG = logging.getLogger("posecoach")
 STOP_WAIT_MS = 3000
+# Capture threads still blocked in a driver when the window closed: without a parent and referenced here,
+# so that deleting the window does not destroy a running QThread (Qt aborts the process then).
+_UNFINISHED: list[tuple[QThread, CaptureWorker]] = []
 
 
 class CaptureControl(QObject):
@@ -93,6 +96,9 @@ class CaptureControl(QObject):
             worker.stop()
             if not thread.wait(wait_ms):
                 LOG.error("capture thread for %s is still running at shutdown", describe(worker.spec))
+                thread.setParent(None)
+                _UNFINISHED.append((thread, worker))
                 ok = False
+        self.stale = [(t, w) for t, w in self.stale if t.parent() is self]
         self._forget_finished()
         return ok
