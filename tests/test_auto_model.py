@@ -91,7 +91,7 @@ def test_the_window_on_auto_switches_to_lite_and_says_so(make_window, qtbot, tmp
 
 def make_window_on(make_window, tmp_path, model: str):
     pytest.importorskip("pytestqt")
-    from core.library.references import Library
+    from core.library.reference_library import Library
     from ui.settings import AppSettings
 
     settings = AppSettings()  # make_window's settings folder: the window starts on this model

@@ -11,7 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 
 from .conftest import TESTDATA
 
