@@ -22,7 +22,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([sys.argv[0]])
-    window = build_window(parse_args(["--source", clip, "--library", library]))
+    # A first start chooses no reference (the library column says what to do): the test's squat is chosen.
+    window = build_window(parse_args(["--source", clip, "--library", library, "--reference", "squat"]))
     window.resize(1400, 820)
     window.show()
 

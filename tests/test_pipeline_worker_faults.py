@@ -28,7 +28,7 @@ def squat_window(make_window, pose_cache, tmp_path):
     lib = Library(tmp_path / "lib")
     lib.save(make_reference(squat.slice(60, 120), "squat", "front"))
     window = make_window(lib)
-    window.reference_box.setCurrentIndex(1)
+    window.library_list.choose(1)
     return window
 
 
