@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -137,6 +138,12 @@ def test_overlapping_the_next_pose_with_drawing_gives_the_same_frames_and_clears
     assert len(overlapped.pipeline.trails.points) == 1
 
 
+@dataclass(frozen=True)
+class TimedEstimate:
+    index: int
+    note: str = ""  # what the worker reads of a core.view.live_pipeline.Estimate before finishing it
+
+
 class TimedSession:
     """Stands in for the practice session in the worker: a pose step that takes a while (GIL released, as
     mediapipe's), a finish step that records the order; stops the worker after `total` frames."""
@@ -147,15 +154,15 @@ class TimedSession:
         self.spans: dict[str, list[tuple[float, float]]] = {"estimate": [], "finish": []}
         self.worker: PipelineWorker | None = None
 
-    def estimate(self, frame: Frame) -> int:
+    def estimate(self, frame: Frame) -> TimedEstimate:
         start = time.perf_counter()
         time.sleep(0.01)
         self.spans["estimate"].append((start, time.perf_counter()))
-        return frame.index
+        return TimedEstimate(frame.index)
 
-    def finish(self, frame: Frame, est: int, draw: bool = True):
+    def finish(self, frame: Frame, est: TimedEstimate, draw: bool = True):
         start = time.perf_counter()
-        assert est == frame.index
+        assert est.index == frame.index
         time.sleep(0.005)
         self.finished.append(frame.index)
         self.spans["finish"].append((start, time.perf_counter()))
@@ -165,7 +172,7 @@ class TimedSession:
 
 
 def test_the_worker_finishes_every_frame_in_order_while_the_next_pose_runs(qapp):
-    from concurrent.futures import ThreadPoolExecutor
+    from ui.pipeline_worker import PoseThread
 
     slot: LatestSlot[Frame] = LatestSlot()
     session = TimedSession(total=30)
@@ -182,8 +189,9 @@ def test_the_worker_finishes_every_frame_in_order_while_the_next_pose_runs(qapp)
     feeder.start()
     guard = threading.Timer(30.0, worker.stop)  # a broken loop fails the test instead of hanging it
     guard.start()
-    with ThreadPoolExecutor(max_workers=1) as poser:
-        worker._loop(poser)
+    poser = PoseThread()
+    worker._loop(poser)
+    assert poser.close(lambda: None, timeout=5.0)
     guard.cancel()
     assert worker.failures == 0
     assert session.finished == list(range(session.total))

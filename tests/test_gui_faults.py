@@ -161,6 +161,9 @@ def test_a_capture_thread_that_does_not_stop_is_kept_and_its_frames_never_shown(
     images = clip_images(TESTDATA / "punch_side.mp4", limit=1)
     window.opener = lambda spec: StuckCamera()
     window.capture.stop_wait_ms = 300
+    # The camera blocks after 10 frames: the model must be loaded by then for 5 of them to be processed (on a
+    # busy machine it loaded after the tenth, and the test waited in vain; issue 11's loop of GUI runs).
+    qtbot.waitUntil(lambda: window.session.pipeline is not None, timeout=30_000)
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(0)
     qtbot.waitUntil(lambda: window.worker.frames >= 5 and stuck.is_set(), timeout=30_000)

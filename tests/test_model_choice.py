@@ -99,7 +99,7 @@ def test_the_settings_remember_a_valid_model(tmp_path):
     settings.pose_model = "lite"
     settings.sync()
     assert AppSettings(tmp_path / "settings.ini").pose_model == "lite"
-    with pytest.raises(ValueError, match="choose one of lite, full, heavy"):
+    with pytest.raises(ValueError, match="choose one of auto, lite, full, heavy"):
         settings.pose_model = "medium"
     settings._s.setValue("pose_model", "ultra")  # a hand-edited file
     assert settings.pose_model == "full"

@@ -165,3 +165,29 @@ def test_auto_detect_reps_still_waiting_when_a_video_ends_are_not_lost(estimator
     assert waiting, "the punch's rep was still waiting for its rivals at the end of the clip"
     assert [r.index for r in reps] == [1] and reps[0].move == "jab"
     assert session.waiting_reps(gen) == []  # decided once
+
+
+def test_a_frame_of_the_old_source_taken_just_before_a_switch_does_not_use_up_the_new_sources_restart(
+    estimator, punch_images, squat_images
+):
+    session, _ = session_with(estimator)
+    first = session.open_source("punch_side.mp4", is_camera=False)
+    session.source_opened(first, 30.0)
+    play(session, punch_images[:10], first)
+    # The UI thread opens the next source just after the pose step (pipeline helper thread) accepted a
+    # frame of the first one: the interleaving is forced here, with the real model running.
+    accepts = session._accepts
+    second: list[int] = []
+
+    def switch_right_after_the_check(frame: Frame) -> bool:
+        ok = accepts(frame)
+        session._accepts = accepts  # type: ignore[method-assign]
+        second.append(session.open_source("squat_front_air.mp4", is_camera=False))
+        return ok
+
+    session._accepts = switch_right_after_the_check  # type: ignore[method-assign]
+    old = session.estimate(Frame(10, 10 / 30, punch_images[10].copy(), first))
+    assert old is not None and second
+    new = session.estimate(Frame(0, 0.0, squat_images[0].copy(), second[0]))
+    assert new is not None and new.restarted, "the new source's first frame must start tracking afresh"
+    assert session.finish(Frame(10, 10 / 30, punch_images[10].copy(), first), old) is None  # dropped

@@ -24,7 +24,7 @@ def _undo_cv2_qt_paths() -> None:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     from core.app.paths import default_library_dir
-    from core.pose.models import MODEL_NAMES
+    from core.pose.auto_model import LIVE_MODELS
 
     p = argparse.ArgumentParser(
         prog="main.py", description="PoseCoach desktop app (subcommands: see --help of main.py score)"
@@ -36,9 +36,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--library", default=str(default_library_dir()), help="reference folder (default: %(default)s)")
     p.add_argument("--no-starter", action="store_true", help="leave out the starter moves shipped with the app")
     p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
-    p.add_argument("--model", choices=MODEL_NAMES,
-                   help="pose model: lite (fastest), full or heavy (most accurate, slow); remembered in the "
-                        "settings (default: the last one used, else full); see `main.py models list`")  # fmt: skip
+    p.add_argument("--model", choices=LIVE_MODELS,
+                   help="pose model: lite (fastest), full or heavy (most accurate, slow), or auto (full, or lite "
+                        "when full cannot hold 25 fps on this computer); remembered in the settings (default: "
+                        "the last one used, else full); see `main.py models list`")  # fmt: skip
     return p.parse_args(argv)
 
 

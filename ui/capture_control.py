@@ -18,6 +18,9 @@ from .capture_worker import LOST_AFTER_SECONDS, RETRY_SECONDS, CaptureWorker, Op
 
 LOG = logging.getLogger("posecoach")
 STOP_WAIT_MS = 3000
+# Capture threads still blocked in a driver when the window closed: without a parent and referenced here,
+# so that deleting the window does not destroy a running QThread (Qt aborts the process then).
+_UNFINISHED: list[tuple[QThread, CaptureWorker]] = []
 
 
 class CaptureControl(QObject):
@@ -51,6 +54,12 @@ class CaptureControl(QObject):
 
     def finished_by_itself(self) -> None:
         """The source ended on its own (a file): the thread is ending, nothing to stop."""
+        if self.thread is not None:
+            # Owned by this object (its Qt parent), so dropping our reference would keep it for good: one
+            # QThread object more with every video played to its end.
+            self.thread.finished.connect(self.thread.deleteLater)
+            if self.thread.isFinished():  # ended before its `ended` reached us (deleteLater twice is safe)
+                self.thread.deleteLater()
         self.worker = None
         self.thread = None
 
@@ -63,6 +72,7 @@ class CaptureControl(QObject):
         worker.stop()
         thread.quit()
         if thread.wait(self.stop_wait_ms):
+            thread.deleteLater()  # ended: nothing refers to it any more
             return True
         LOG.warning("capture thread for %s did not stop within %d ms; its late output is ignored",
                     describe(worker.spec), self.stop_wait_ms)  # fmt: skip
@@ -71,7 +81,13 @@ class CaptureControl(QObject):
         return False
 
     def _forget_finished(self) -> None:
-        self.stale = [(t, w) for t, w in self.stale if not t.isFinished()]
+        running = []
+        for thread, worker in self.stale:
+            if thread.isFinished():
+                thread.deleteLater()
+            else:
+                running.append((thread, worker))
+        self.stale = running
 
     def shutdown(self, wait_ms: int = 5000) -> bool:
         """Stop everything (window closing); False if some capture thread is still running after `wait_ms`."""
@@ -80,6 +96,9 @@ class CaptureControl(QObject):
             worker.stop()
             if not thread.wait(wait_ms):
                 LOG.error("capture thread for %s is still running at shutdown", describe(worker.spec))
+                thread.setParent(None)
+                _UNFINISHED.append((thread, worker))
                 ok = False
+        self.stale = [(t, w) for t, w in self.stale if t.parent() is self]
         self._forget_finished()
         return ok

@@ -35,6 +35,9 @@ from .toolbar import build_actions
 from .video_view import VideoView
 
 LOG = logging.getLogger("posecoach")
+# Pipeline threads that did not stop at shutdown: kept referenced and without a parent, so that deleting the
+# window never destroys a running QThread (Qt aborts the process then); they end when their frame does.
+_UNFINISHED: list[QThread] = []
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm);;All files (*)"
 
 
@@ -55,6 +58,7 @@ class MainWindow(QMainWindow):
         self.pace_files = True  # play files in real time (benchmarks switch it off)
         self.opener: Opener = VideoSource  # tests put a fake camera here
         self.painted_frames = 0
+        self.views_received = 0  # drawn frames that reached the window (benches, tests)
         self.latest: ViewFrame | None = None
         self._painted: ViewFrame | None = None
         self.slot: LatestSlot = LatestSlot()
@@ -143,6 +147,7 @@ class MainWindow(QMainWindow):
         # Queued even from the UI thread: the Record dialog opens after the call that ended the record.
         self.record_finished.connect(self._record_finished, Qt.ConnectionType.QueuedConnection)
         self.worker.failed.connect(self.show_problem)
+        self.worker.note.connect(self._note)
         self._pipeline_thread.start()
 
     def open_source(self, spec: str | int) -> None:
@@ -227,6 +232,9 @@ class MainWindow(QMainWindow):
 
     # -- display ------------------------------------------------------------------------------------
     def _frame_ready(self, view: ViewFrame) -> None:
+        self.views_received += 1
+        if self.worker is not None:
+            self.worker.view_received()  # the pipeline draws again once the UI keeps up
         if self.session.shows(view.generation):
             self.latest = view  # painted by the timer: a burst of frames costs one repaint
 
@@ -244,7 +252,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_text(self) -> None:
         self.status_fps.setText(
-            f"{self.worker.fps:4.1f} fps   dropped {self.slot.dropped}" if self.worker is not None else ""
+            f"{self.worker.running_model}  {self.worker.fps:4.1f} fps   dropped {self.slot.dropped}"
+            if self.worker is not None
+            else ""
         )
         view = self.latest
         if view is None or self.session.state is SourceState.ENDED:
@@ -306,6 +316,8 @@ class MainWindow(QMainWindow):
             self._pipeline_thread.quit()
             if not self._pipeline_thread.wait(10_000):
                 LOG.error("the pipeline thread did not stop within 10 s; the pose model may still be busy")
+                self._pipeline_thread.setParent(None)
+                _UNFINISHED.append(self._pipeline_thread)
             self.worker = None
 
 

@@ -6,9 +6,13 @@ locks what both threads touch), so there is no command that could fail unseen on
 
 from __future__ import annotations
 
+import concurrent.futures
+import logging
+import queue
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 
 from PySide6.QtCore import QObject, Signal
 
@@ -17,7 +21,7 @@ from core.app.practice_session import PracticeSession
 from core.frame.mailbox import LatestSlot
 from core.frame.sources import Frame
 from core.match.auto_detect import rep_label
-from core.pose.estimator import PoseEstimator
+from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
 from core.view.live_pipeline import Estimate, LivePipeline
 
@@ -27,6 +31,49 @@ from .faults import report_exception
 # than the pipeline), a frame that follows the last drawn one by less than this is scored but not drawn:
 # above 55 fps every other frame is drawn, still a new image for every paint.
 MIN_DRAW_INTERVAL = 0.018
+# At stop, how long the pipeline waits for a pose still running (a frame takes 10-70 ms): a model that hangs
+# must not keep the window from closing, and a QThread destroyed while running would abort the app.
+POSE_STOP_WAIT = 2.0
+# Drawn frames sent to the UI and not yet received: a UI thread held up (a slow reference, a dialog being
+# built) must not collect a queue of full-size images, so the pipeline stops drawing beyond this.
+MAX_VIEWS_IN_FLIGHT = 2
+LOG = logging.getLogger("posecoach")
+
+
+class PoseThread:
+    """The helper thread that runs the next frame's pose: jobs in order, on one thread (mediapipe is not
+    thread-safe), a daemon so that a model stuck in a frame can never hold up the app's exit.
+
+    Jobs come one at a time from the pipeline (it submits at most one ahead), so the queue stays short.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="posecoach-pose", daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[[], object]) -> Future[object]:
+        future: Future[object] = Future()
+        self._jobs.put((fn, future))
+        return future
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            fn, future = job
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # noqa: BLE001 - handed to the pipeline thread, which reports it
+                future.set_exception(exc)
+
+    def close(self, last: Callable[[], None], timeout: float) -> bool:
+        """Run `last` (closing the model) after the jobs already queued, on this thread; wait up to `timeout`
+        s. False when a job is still running then: the thread finishes it and `last` by itself."""
+        self._jobs.put((last, Future()))
+        self._jobs.put(None)
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
 
 
 class PipelineWorker(QObject):
@@ -36,13 +83,19 @@ class PipelineWorker(QObject):
     rep_done = Signal(int, object, str)  # generation, core.match.live.Rep, reference label
     failed = Signal(str)
     ready = Signal()  # the pose model is loaded
+    note = Signal(str)  # a sentence for the status line (the auto pose model's choice)
 
     def __init__(self, slot: LatestSlot[Frame], session: PracticeSession, model: str = DEFAULT_MODEL) -> None:
         super().__init__()
         self.slot = slot
         self.session = session
         self.model = model  # the pose model asked for; the one loaded if it is installed (else full)
+        # auto: full's speed is measured on the first seconds of video (tests may change its target first).
+        self.auto_choice = AutoModelChoice() if model == AUTO else None
+        self.estimator: AutoPose | None = None
         self._stop = threading.Event()
+        self._in_flight = 0  # views emitted, not yet received by the window (see MAX_VIEWS_IN_FLIGHT)
+        self._in_flight_lock = threading.Lock()
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
         self.failures = 0
@@ -51,16 +104,22 @@ class PipelineWorker(QObject):
         self._stop.set()
         self.slot.close()
 
-    def _load_estimator(self) -> PoseEstimator:
+    @property
+    def running_model(self) -> str:
+        """The pose model in use now (auto's choice once taken), '' while loading."""
+        return self.estimator.model if self.estimator is not None else ""
+
+    def _load_estimator(self) -> AutoPose:
         """The chosen model; one that is not installed is said, and practice goes on with full."""
         try:
-            return PoseEstimator(self.model)
+            self.estimator = AutoPose(self.model, self.auto_choice)
         except ModelError as exc:
-            if self.model == DEFAULT_MODEL:
+            if self.model in (DEFAULT_MODEL, AUTO):  # auto starts on full
                 raise
             self.failed.emit(f"{exc}. Using the full model for now.")
             self.model = DEFAULT_MODEL
-            return PoseEstimator(DEFAULT_MODEL)
+            self.estimator = AutoPose(DEFAULT_MODEL)
+        return self.estimator
 
     def run(self) -> None:
         try:
@@ -72,15 +131,34 @@ class PipelineWorker(QObject):
         self.ready.emit()
         # The pose of the next frame runs on a helper thread (mediapipe releases the GIL) while this thread
         # scores and draws the current one: on 2 cores drawing costs the frame rate nothing.
-        poser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="posecoach-pose")
+        poser = PoseThread()
         try:
             self._loop(poser)
+        except Exception:  # noqa: BLE001 - said, not lost in the thread; the window stays usable
+            report_exception("the pose pipeline")
+            self.failed.emit("The pose pipeline stopped after an error (details in the log); restart PoseCoach.")
         finally:
-            poser.shutdown(wait=True)
             self.session.pipeline = None
-            pipeline.close()
+            if not poser.close(pipeline.close, POSE_STOP_WAIT):
+                LOG.error("the pose model did not finish its frame within %.0f s; it is closed when it does",
+                          POSE_STOP_WAIT)  # fmt: skip
 
-    def _loop(self, poser: ThreadPoolExecutor) -> None:
+    def view_received(self) -> None:
+        """The window took a drawn frame (UI thread)."""
+        with self._in_flight_lock:
+            self._in_flight = max(0, self._in_flight - 1)
+
+    def _result(self, future: Future[Estimate | None]) -> Estimate | None:
+        """The pose of a frame, waited for in slices so that a stop request is seen even if the model hangs;
+        raises what the pose step raised; None when stopping."""
+        while not self._stop.is_set():
+            try:
+                return future.result(timeout=0.1)
+            except concurrent.futures.TimeoutError:  # not the builtin TimeoutError before Python 3.11
+                continue
+        return None
+
+    def _loop(self, poser: PoseThread) -> None:
         window_start, window_frames = time.monotonic(), 0
         last_drawn = 0.0
         pending: tuple[Frame, Future[Estimate | None]] | None = None
@@ -89,41 +167,63 @@ class PipelineWorker(QObject):
                 frame = self.slot.take(timeout=0.05)
                 if frame is None:
                     continue
-                pending = (frame, poser.submit(self.session.estimate, frame))
+                pending = (frame, self._submit(poser, frame))
             frame, estimate = pending
             pending = None
             try:
-                est = estimate.result()
+                est = self._result(estimate)
             except Exception:  # noqa: BLE001 - one bad frame must not end the session
                 self._fault()
                 continue
+            if est is None:
+                continue  # a frame of an older source, or stopping
             # Only a frame that is already waiting starts early: a camera frame is never held back.
             following = self.slot.take(timeout=0)
             if following is not None:
-                pending = (following, poser.submit(self.session.estimate, following))
+                pending = (following, self._submit(poser, following))
             # A source slower than the pipeline (a camera, a file in real time) has no frame waiting here:
             # each of its frames is drawn. A waiting frame means a backlog, whose frames the screen cannot all show.
             draw = following is None or time.monotonic() - last_drawn >= MIN_DRAW_INTERVAL
-            try:
-                view = None if est is None else self.session.finish(frame, est, draw)
+            with self._in_flight_lock:
+                draw = draw and self._in_flight < MAX_VIEWS_IN_FLIGHT
+            try:  # everything of one frame: a fault in it is that frame's, the next one goes on
+                drawn = self._finish(frame, est, draw)
             except Exception:  # noqa: BLE001
                 self._fault()
                 continue
-            if view is None:
+            if drawn is None:
                 continue  # a frame of an older source, or of a camera that was just lost
+            if drawn:
+                last_drawn = time.monotonic()
             self.frames += 1
             window_frames += 1
             now = time.monotonic()
             if now - window_start >= 1.0:
                 self.fps = window_frames / (now - window_start)
                 window_start, window_frames = now, 0
-            if view.drawn:
-                last_drawn = now
-                self.frame_ready.emit(view)
-            if view.update is not None and view.update.new_rep is not None:
-                # In auto-detect the rep names its own move; the update follows the best engine.
-                rep = view.update.new_rep
-                self.rep_done.emit(view.generation, rep, rep_label(rep, view.update.reference))
+
+    def _submit(self, poser: PoseThread, frame: Frame) -> Future[Estimate | None]:
+        return poser.submit(lambda: self.session.estimate(frame))  # type: ignore[return-value]
+
+    def _finish(self, frame: Frame, est: Estimate, draw: bool) -> bool | None:
+        """Engine, recorder and drawing of one frame, and its signals; True if a drawn frame was sent, None
+        for a frame the session no longer takes."""
+        if est.note:
+            LOG.info("%s", est.note)
+            self.note.emit(est.note)
+        view = self.session.finish(frame, est, draw)
+        if view is None:
+            return None
+        if view.update is not None and view.update.new_rep is not None:
+            # In auto-detect the rep names its own move; the update follows the best engine.
+            rep = view.update.new_rep
+            self.rep_done.emit(view.generation, rep, rep_label(rep, view.update.reference))
+        if not view.drawn:
+            return False
+        with self._in_flight_lock:
+            self._in_flight += 1
+        self.frame_ready.emit(view)
+        return True
 
     def _fault(self) -> None:
         """A frame failed: logged (not every one: a fault in every frame must not flood the log), said once."""

@@ -10,7 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from core.app.paths import user_config_dir
-from core.pose.models import DEFAULT_MODEL, MODEL_NAMES
+from core.pose.auto_model import LIVE_MODELS
+from core.pose.models import DEFAULT_MODEL
 
 SETTINGS_VERSION = 1
 
@@ -64,14 +65,14 @@ class AppSettings:
 
     @property
     def pose_model(self) -> str:
-        """lite, full or heavy (core.pose.models); anything else read from the file is the default, full."""
+        """auto, lite, full or heavy (core.pose.auto_model); anything else read from the file is the default, full."""
         value = str(self._get("pose_model", DEFAULT_MODEL))
-        return value if value in MODEL_NAMES else DEFAULT_MODEL
+        return value if value in LIVE_MODELS else DEFAULT_MODEL
 
     @pose_model.setter
     def pose_model(self, value: str) -> None:
-        if value not in MODEL_NAMES:
-            raise ValueError(f"unknown pose model {value!r}; choose one of {', '.join(MODEL_NAMES)}")
+        if value not in LIVE_MODELS:
+            raise ValueError(f"unknown pose model {value!r}; choose one of {', '.join(LIVE_MODELS)}")
         self._s.setValue("pose_model", value)
 
     @property

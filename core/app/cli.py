@@ -31,6 +31,7 @@ from ..library.recording import store_move, take_examples
 from ..library.reference_library import Library
 from ..library.references import Reference
 from ..match.recognition import recognize
+from ..pose.auto_model import LIVE_MODELS
 from ..pose.estimator import PoseEstimator, PoseSequence, extract_sequence
 from ..pose.models import DEFAULT_MODEL, MODEL_NAMES
 from ..score.scoring import PreparedReference, TakeScore, score_take
@@ -278,9 +279,12 @@ def build_parser() -> argparse.ArgumentParser:
         if p.prog.split()[-1] in SOURCE_COMMANDS:
             # Checked in main(), not by argparse, so a bad value reads like every other `error: ...`.
             p.add_argument("--size", metavar="WxH", help=SIZE_HELP)
-            p.add_argument("--model", choices=MODEL_NAMES, default=DEFAULT_MODEL,
+            live = p.prog.split()[-1] == "stream"  # auto is for live use: it trades accuracy for speed
+            p.add_argument("--model", choices=LIVE_MODELS if live else MODEL_NAMES, default=DEFAULT_MODEL,
                            help="pose model for video sources: lite (fastest), full (default) or heavy (most "
-                                "accurate; for references and offline scoring); see `models list`")  # fmt: skip
+                                "accurate; for references and offline scoring)"
+                                + ("; auto: full, or lite when full cannot hold 25 fps here" if live else "")
+                                + "; see `models list`")  # fmt: skip
 
     p = sub.add_parser("score", help="score takes against a reference")
     p.add_argument("sources", nargs="+", metavar="SOURCE")

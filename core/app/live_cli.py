@@ -19,17 +19,23 @@ from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live import LiveEngine
 from ..match.live_events import Rep
+from ..pose.auto_model import AutoModelChoice
 from ..pose.models import DEFAULT_MODEL
 from ..score.scoring import PreparedReference
 
 
 def iter_keypoints(
-    source: str, fps: float = DEFAULT_FPS, frame_size: tuple[int, int] | None = None, model: str = DEFAULT_MODEL
+    source: str,
+    fps: float = DEFAULT_FPS,
+    frame_size: tuple[int, int] | None = None,
+    model: str = DEFAULT_MODEL,
+    chooser: AutoModelChoice | None = None,
 ) -> Iterator[tuple[NDArray[Any] | None, float, str]]:
     """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
 
     frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
-    model: the pose model for a video (core.pose.models).
+    model: the pose model for a video (core.pose.models), or auto (core.pose.auto_model: full, then lite if
+    full cannot hold 25 fps here; the choice is said on stderr).
     """
     if is_keypoint_file(source):
         kf = read_keypoints(source, frame_size)
@@ -40,11 +46,13 @@ def iter_keypoints(
         return
     if frame_size is not None:
         print(f"warning: {size_ignored_warning(source)}", file=sys.stderr)
-    from ..pose.estimator import PoseEstimator
+    from ..pose.auto_model import AutoPose
 
-    with VideoSource(source) as video, PoseEstimator(model) as estimator:
+    with VideoSource(source) as video, AutoPose(model, chooser) as estimator:
         for frame in video:
             pose = estimator.process(frame)
+            if note := estimator.take_note():
+                print(f"note: {note}", file=sys.stderr, flush=True)
             yield (pose.keypoints_px() if pose.detected else None), frame.t, "mediapipe33"
 
 

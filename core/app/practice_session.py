@@ -56,8 +56,9 @@ class PracticeSession:
         self._time_shift = 0.0  # rep times of the current engine -> seconds since the practice began
         self._engine_t0: float | None = None
         self._practice_t0: float | None = None
-        self._reset_pose = False  # guarded by _pose_lock: the pose step never waits for the engine's lock
-        self._pose_lock = threading.Lock()
+        # The source generation the pose model last saw. Only the pose step reads and writes it (frames go
+        # through `estimate` one at a time, in order), so it needs no lock and never waits for the engine's.
+        self._pose_generation: int | None = None
         self.rep_scores: list[float] = []
         self._record = PracticeRecord()
 
@@ -70,8 +71,6 @@ class PracticeSession:
             self.generation += 1
             self.state = SourceState.OPENING
             self.source_name, self.is_camera = name, is_camera
-            with self._pose_lock:
-                self._reset_pose = True
             self._restart_practice()
         return self.generation
 
@@ -216,9 +215,11 @@ class PracticeSession:
         # replaced meanwhile is dropped by `finish`. A new source's frames come after open_source returned.
         if not self._accepts(frame):
             return None
-        with self._pose_lock:
-            reset, self._reset_pose = self._reset_pose, False
-        return pipeline.estimate(frame, restart=reset)
+        # Tracking restarts on the first frame of each new source, decided by the frame's own generation: a
+        # flag set by open_source could be taken by a frame of the old source accepted just before the switch.
+        restart = frame.generation != self._pose_generation
+        self._pose_generation = frame.generation
+        return pipeline.estimate(frame, restart=restart)
 
     def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
         """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.

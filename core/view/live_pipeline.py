@@ -18,6 +18,7 @@ from ..match.auto_detect import AutoDetectEngine
 from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate
+from ..pose.auto_model import AutoPose
 from ..pose.estimator import PoseEstimator, PoseFrame
 from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
@@ -71,6 +72,7 @@ class Estimate:
     pose_ms: float
     started: float  # perf_counter() when the frame's work began
     restarted: bool = False  # the first frame of a new source: drawing forgets the old trails
+    note: str = ""  # the auto pose model decided (core.pose.auto_model): one sentence for the person
 
 
 class LivePipeline:
@@ -80,7 +82,9 @@ class LivePipeline:
     feed the engine and the recorder it owns in between.
     """
 
-    def __init__(self, estimator: PoseEstimator, engine: Engine | None = None, mirror_display: bool = True) -> None:
+    def __init__(
+        self, estimator: PoseEstimator | AutoPose, engine: Engine | None = None, mirror_display: bool = True
+    ) -> None:
         self.estimator = estimator
         self.engine = engine
         self.mirror_display = mirror_display
@@ -106,7 +110,8 @@ class LivePipeline:
             self.estimator.reset()
         pose = self.estimator.process(frame)
         keypoints = pose.keypoints_px() if pose.detected else None
-        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started, restart)
+        note = self.estimator.take_note() if isinstance(self.estimator, AutoPose) else ""
+        return Estimate(pose, keypoints, (time.perf_counter() - started) * 1000.0, started, restart, note)
 
     def draw(
         self,

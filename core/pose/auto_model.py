@@ -1,0 +1,155 @@
+"""The `auto` pose model for live use: start on full, time its inference, move to lite if full is too slow.
+
+Qt-free; fed by whoever runs the pose (the app's pipeline thread, `stream`) with each frame's inference
+time. The decision is taken once, on the first couple of seconds of a source, and never revisited: a
+model that flips back and forth would restart the person's tracking each time.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..frame.sources import Frame
+from .estimator import PoseEstimator, PoseFrame
+from .models import DEFAULT_MODEL, MODEL_NAMES, install_command, model_status
+
+AUTO = "auto"
+LIVE_MODELS = (AUTO, *MODEL_NAMES)  # what the window and `stream` accept
+FAST_MODEL = "lite"
+TARGET_FPS = 25.0  # below this a move looks jerky and fast techniques lose their peak frames
+MEASURE_SECONDS = 2.0  # "the first couple of seconds"
+MIN_SAMPLES = 10  # a slow machine still gives the median a few frames to stand on
+WARMUP_FRAMES = 5  # the first frames run the person detector and warm the model up: not typical
+
+
+def start_model(choice: str) -> str:
+    """The model to load first for `choice` (auto starts on full, the more accurate of the live two)."""
+    return DEFAULT_MODEL if choice == AUTO else choice
+
+
+@dataclass(frozen=True)
+class AutoDecision:
+    """What auto chose: `model` to run from now on, `switch` when that differs from the one running."""
+
+    model: str
+    switch: bool
+    median_ms: float
+    note: str  # one sentence for the status line / log
+
+
+def decide(
+    pose_ms: list[float], target_fps: float = TARGET_FPS, lite_installed: bool = True, install: str = ""
+) -> AutoDecision:
+    """Keep full, or switch to lite: full is too slow when its median inference time leaves under
+    `target_fps` frames a second. The median, not the mean: one frame delayed by another program must not
+    decide. Without lite installed, full stays and the note says how to get lite."""
+    median = statistics.median(pose_ms)
+    fps = 1000.0 / median if median > 0 else float("inf")
+    holds = fps >= target_fps
+    if holds:
+        return AutoDecision(DEFAULT_MODEL, False, median, f"Pose model: full ({fps:.0f} fps here).")
+    if lite_installed:
+        note = (f"Pose model: lite, because full holds only {fps:.0f} fps here "
+                f"(below {target_fps:.0f}; median {median:.0f} ms a frame).")  # fmt: skip
+        return AutoDecision(FAST_MODEL, True, median, note)
+    note = (f"Pose model: full holds only {fps:.0f} fps here (below {target_fps:.0f}); the faster lite model "
+            f"is not installed: {install or install_command()}")  # fmt: skip
+    return AutoDecision(DEFAULT_MODEL, False, median, note)
+
+
+class AutoModelChoice:
+    """Collects full's inference times over the first MEASURE_SECONDS of a source and decides once.
+
+    `observe` returns the decision on the frame that completes the measurement, None before and after.
+    `target_fps` and `lite_installed` may be changed for tests (read when the decision is taken).
+    """
+
+    def __init__(
+        self,
+        target_fps: float = TARGET_FPS,
+        seconds: float = MEASURE_SECONDS,
+        lite_installed: Callable[[], bool] | None = None,
+    ) -> None:
+        self.target_fps = target_fps
+        self.seconds = seconds
+        self._lite_installed = lite_installed or (lambda: model_status(FAST_MODEL).present)
+        self._samples: list[float] = []
+        self._seen = 0
+        self._t0: float | None = None
+        self.decision: AutoDecision | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.decision is not None
+
+    def observe(self, pose_ms: float, now: float) -> AutoDecision | None:
+        """One frame's inference time (ms) at `now` (s, any clock that moves with real time)."""
+        if self.decision is not None:
+            return None
+        self._seen += 1
+        if self._seen <= WARMUP_FRAMES:
+            return None
+        if self._t0 is None:
+            self._t0 = now
+        self._samples.append(pose_ms)
+        if now - self._t0 < self.seconds or len(self._samples) < MIN_SAMPLES:
+            return None
+        self.decision = decide(self._samples, self.target_fps, self._lite_installed())
+        return self.decision
+
+
+class AutoPose:
+    """A pose estimator for live use that runs `choice`: lite, full or heavy as asked; auto: full, then lite
+    once AutoModelChoice finds full too slow. Same interface as PoseEstimator (process, reset, close, model).
+
+    Not thread-safe, like PoseEstimator: the model is replaced inside `process`, on the one thread that runs
+    the pose, so no other thread ever sees it half-switched. Loading lite takes a fraction of a second once.
+    """
+
+    def __init__(
+        self, choice: str, chooser: AutoModelChoice | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.choice = choice
+        self.chooser = (chooser or AutoModelChoice()) if choice == AUTO else None
+        self._clock = clock
+        self._estimator = PoseEstimator(start_model(choice))
+        self._notes: list[str] = []
+
+    @property
+    def model(self) -> str:
+        """The model running now (lite, full or heavy)."""
+        return self._estimator.model
+
+    def process(self, frame: Frame) -> PoseFrame:
+        started = time.perf_counter()
+        pose = self._estimator.process(frame)
+        if self.chooser is not None and not self.chooser.decided:
+            decision = self.chooser.observe((time.perf_counter() - started) * 1000.0, self._clock())
+            if decision is not None:
+                if decision.switch:
+                    # Loaded before the old one closes: a model that fails to load leaves full running.
+                    faster = PoseEstimator(decision.model)
+                    self._estimator.close()
+                    self._estimator = faster
+                self._notes.append(decision.note)
+        return pose
+
+    def take_note(self) -> str:
+        """What auto decided since the last call ('' if nothing): for the status line or the log."""
+        notes, self._notes = self._notes, []
+        return " ".join(notes)
+
+    def reset(self) -> None:
+        self._estimator.reset()
+
+    def close(self) -> None:
+        self._estimator.close()
+
+    def __enter__(self) -> AutoPose:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,172 @@
+"""The pipeline worker under faults (window offscreen, real model, real clips): a pose model that hangs
+does not hold up closing, a fault outside a frame's pose does not end the pipeline, a UI thread that is
+held up collects no queue of images, and played sources leave no thread objects behind."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from core.library.reference_library import Library
+from core.library.references import make_reference
+
+from .conftest import TESTDATA
+
+pytest.importorskip("pytestqt")
+
+PUNCH = str(TESTDATA / "punch_side.mp4")
+SQUAT = str(TESTDATA / "squat_front_air.mp4")
+
+
+@pytest.fixture
+def squat_window(make_window, pose_cache, tmp_path):
+    squat = pose_cache.get("squat_front_air")
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(squat.slice(60, 120), "squat", "front"))
+    window = make_window(lib)
+    window.library_list.choose(1)
+    return window
+
+
+def wait_ready(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: window.session.pipeline is not None, timeout=30_000)
+
+
+def test_closing_while_the_pose_model_hangs_in_a_frame_ends_the_pipeline_thread_in_seconds(
+    make_window, qtbot, tmp_path, caplog
+):
+    window = make_window(Library(tmp_path / "lib"))
+    wait_ready(window, qtbot)
+    estimator = window.worker.estimator
+    real = estimator.process
+    release, stuck = threading.Event(), threading.Event()
+    calls = [0]
+
+    def hangs(frame):
+        calls[0] += 1
+        if calls[0] == 20:  # a driver or model that never returns from this frame
+            stuck.set()
+            release.wait(60)
+        return real(frame)
+
+    estimator.process = hangs
+    window.open_source(PUNCH)
+    try:
+        qtbot.waitUntil(stuck.is_set, timeout=30_000)
+        with caplog.at_level(logging.ERROR, logger="posecoach"):
+            started = time.monotonic()
+            window.shutdown()
+            took = time.monotonic() - started
+        finished = window._pipeline_thread.isFinished()
+    finally:
+        release.set()
+    assert took < 5.0 and finished, f"closing waited {took:.1f} s for a hung pose model"
+    assert "did not finish its frame" in caplog.text
+    # the helper thread ends with its frame and closes the model itself, on the thread that used it
+    helpers = [t for t in threading.enumerate() if t.name == "posecoach-pose"]
+    for t in helpers:
+        t.join(10)
+    assert not any(t.is_alive() for t in helpers)
+    assert estimator._estimator._pose._graph is None  # mediapipe's graph was closed
+
+
+def test_a_fault_outside_the_pose_step_costs_one_frame_and_the_pipeline_goes_on(squat_window, qtbot, monkeypatch):
+    from ui import pipeline_worker
+
+    window = squat_window
+    real = pipeline_worker.rep_label
+    failed = []
+
+    def fails_once(rep, reference=""):
+        if not failed:
+            failed.append(rep)
+            raise RuntimeError("the rep could not be labelled")
+        return real(rep, reference)
+
+    monkeypatch.setattr(pipeline_worker, "rep_label", fails_once)
+    said = []
+    window.worker.failed.connect(said.append)
+    window.open_source(SQUAT)
+    qtbot.waitUntil(lambda: bool(failed), timeout=60_000)
+    frames = window.worker.frames
+    qtbot.waitUntil(lambda: window.worker.frames >= frames + 30, timeout=30_000)
+    assert window.worker.failures == 1 and len(said) == 1 and "goes on" in said[0]
+    qtbot.waitUntil(lambda: len(window.rep_scores) >= 1, timeout=30_000)  # later reps still arrive
+
+
+def test_a_held_up_ui_thread_collects_no_queue_of_drawn_frames(squat_window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.pipeline_worker import MAX_VIEWS_IN_FLIGHT
+
+    window = squat_window
+    window.pace_files = False  # as fast as the pipeline goes: every frame is a candidate for drawing
+    window.open_source(SQUAT)
+    qtbot.waitUntil(lambda: window.worker.frames >= 30, timeout=30_000)
+    QApplication.processEvents()
+    received, frames = window.views_received, window.worker.frames
+    time.sleep(1.5)  # the UI thread is busy (a slow reference, a dialog being built)
+    assert window.worker.frames >= frames + 20  # the pipeline went on meanwhile
+    QApplication.processEvents()  # what queued up during the wait arrives now
+    assert window.views_received - received <= MAX_VIEWS_IN_FLIGHT + 1
+    qtbot.waitUntil(lambda: window.views_received >= received + 20, timeout=30_000)  # drawing resumes
+
+
+def test_sources_played_and_switched_leave_no_capture_threads_behind(make_window, qtbot, tmp_path):
+    from PySide6.QtCore import QThread
+
+    window = make_window(Library(tmp_path / "lib"))
+    for _ in range(2):
+        with qtbot.waitSignal(window.source_ended, timeout=60_000):
+            window.open_source(PUNCH)  # played to its end
+    with qtbot.waitSignal(window.source_opened, timeout=30_000):
+        window.open_source(SQUAT)
+    with qtbot.waitSignal(window.source_opened, timeout=30_000):
+        window.open_source(PUNCH)  # switched while the squat plays
+    qtbot.waitUntil(lambda: len(window.capture.findChildren(QThread)) <= 1, timeout=10_000)
+
+
+def test_a_camera_stuck_in_its_driver_when_the_window_closes_does_not_abort_the_app(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("POSECOACH_CONFIG_DIR", str(tmp_path / "config"))
+    from core.frame.sources import Frame
+    from ui import capture_control
+    from ui.main_window import MainWindow
+    from ui.settings import AppSettings
+
+    release, stuck = threading.Event(), threading.Event()
+    image = (np.zeros((240, 320, 3)) + 90).astype(np.uint8)
+
+    class StuckCamera:
+        fps, is_camera = 30.0, True
+        reads = 0
+
+        def read(self):
+            self.reads += 1
+            if self.reads > 3:
+                stuck.set()
+                release.wait(60)  # a driver call that never returns while the window closes
+            time.sleep(1 / 30)
+            return Frame(self.reads, 0.0, image.copy())
+
+        def close(self) -> None:
+            pass
+
+    window = MainWindow(Library(tmp_path / "lib"), AppSettings(), None)
+    window.opener = lambda spec: StuckCamera()
+    window.capture.stop_wait_ms = 200
+    try:
+        window.open_source(0)
+        qtbot.waitUntil(stuck.is_set, timeout=30_000)
+        assert not window.capture.shutdown(wait_ms=200)
+        window.close()
+        window.deleteLater()  # a running QThread destroyed with its parent would abort the process here
+        qtbot.wait(300)
+        (thread, _), *_ = capture_control._UNFINISHED
+        assert thread.isRunning() and thread.parent() is None
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: all(t.isFinished() for t, _ in capture_control._UNFINISHED), timeout=10_000)
