@@ -17,8 +17,8 @@ from ..library.labels import format_label
 from ..match.auto_detect import AutoDetectEngine, rep_label
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
-from ..match.live import LiveEngine
 from ..match.live_events import Rep
+from ..match.sides import SIDES, SidedEngine
 from ..pose.auto_model import AutoModelChoice
 from ..pose.models import DEFAULT_MODEL
 from ..score.scoring import PreparedReference
@@ -57,8 +57,13 @@ def iter_keypoints(
 
 
 def make_engine(
-    library_dir: str, reference: str | None, view: str | None, mirror: bool, starter: bool = True
-) -> LiveEngine | AutoDetectEngine | HoldEngine:
+    library_dir: str,
+    reference: str | None,
+    view: str | None,
+    mirror: bool,
+    starter: bool = True,
+    sides: str = "one",
+) -> SidedEngine | AutoDetectEngine | HoldEngine:
     from ..app.paths import open_library
 
     lib = open_library(library_dir, starter)
@@ -69,7 +74,7 @@ def make_engine(
             raise PoseCoachError(f"{reference!r} exists in several views ({views}); choose one with --view")
         if refs[0].hold is not None:
             return HoldEngine(PreparedReference.from_reference(refs[0]), mirror)
-        return LiveEngine(PreparedReference.from_reference(refs[0]), mirror)
+        return SidedEngine(PreparedReference.from_reference(refs[0]), sides, mirror)
     refs = [r for r in lib.load() if r.hold is None]  # a hold is practised by choosing it, not detected
     if not refs:
         raise PoseCoachError(f"{library_dir}: the library holds no references; record or import one first")
@@ -77,7 +82,9 @@ def make_engine(
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
-    engine = make_engine(args.library, args.reference, args.view, args.mirror, not args.no_starter)
+    engine = make_engine(
+        args.library, args.reference, args.view, args.mirror, not args.no_starter, getattr(args, "sides", "one")
+    )
     recorder = None
     if getattr(args, "save", False):
         from ..app.history import open_session_recorder
@@ -87,7 +94,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
     def announce(rep: Rep, reference: str) -> None:
         label = rep_label(rep, reference)  # auto-detect: the rep's own move, not the one on display
-        if recorder is not None:  # stored before it is announced: a printed rep is a saved rep
+        if recorder is not None and rep.counted:  # stored before it is announced: a printed rep is a saved rep
             recorder.add_rep(label, rep)
         print(json.dumps(rep.as_dict() | {"reference": label}), flush=True)
 
@@ -126,6 +133,10 @@ def add_stream_command(
     p.add_argument("--reference", metavar="NAME", help="omit to auto-detect the move")
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
+    p.add_argument(
+        "--sides", choices=SIDES, default="one",
+        help="one: the reference's side only (a rep on the other side is named, not counted); both: either side",
+    )  # fmt: skip
     p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
     p.add_argument("--save", action="store_true", help="store the session and its reps in the practice history")
     p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")

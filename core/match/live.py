@@ -25,10 +25,12 @@ from ..features.bones import (
 )
 from ..match.align import MatchState, SubsequenceDTW
 from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..match.sidedness import strike_profile
 from ..pose.skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
+from ..score.strike_metrics import StrikeMetrics, measure_rep
 
 # A rep is a match of the whole reference scoring at least this much (the score where a performance is
 # more likely the move than another one), ...
@@ -131,6 +133,11 @@ class LiveEngine:
         # The parts the move is about (weight >= 0.5) that the reference shows: a take must show them too.
         self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
         self._cut_off_since: float | None = None
+        # Strike metrics need the frames as they came (real time stamps, not the resampled columns): the
+        # last seconds of (time, COCO-17 keypoints as matched), as long as the column history.
+        self.strike = strike_profile(prepared)
+        self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
+        self._keep_s = self.history / self.ref.fps + 1.0
 
     @staticmethod
     def _visible_parts(mask: NDArray[np.bool_], bones: bool = False) -> set[str]:
@@ -152,6 +159,9 @@ class LiveEngine:
         if self.mirror:
             coco = mirror_keypoints(coco, "coco17")
         status = self._status(coco[0], rel_t)
+        self._frames.append((rel_t, coco[0]))
+        while rel_t - self._frames[0][0] > self._keep_s:
+            self._frames.popleft()
         if status != "nobody":
             self.recent.append(coco[0])
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
@@ -266,15 +276,30 @@ class LiveEngine:
         feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
         self.rep_count += 1
         start = max(cand.start, self.last_rep_end + 1)  # reported reps never overlap
+        t0 = float(self.cols.times[start % self.history])
+        t1 = float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps)
+        strike = self._strike(t0, t1)
+        # Done on the other side than the reference's (mirrored person, or the other limb struck).
+        mirrored = strike is not None and strike.side is not None and strike.side != self.strike.side
         rep = Rep(
-            self.rep_count, float(self.cols.times[start % self.history]),
-            float(self.cols.times[cand.end % self.history] + 1.0 / self.ref.fps),
-            score, part_scores, tempo, tuple(feedback), self.ref.move, self.ref.view,
+            self.rep_count, t0, t1, score, part_scores, tempo, tuple(feedback), self.ref.move, self.ref.view,
+            strike, mirrored,
         )  # fmt: skip
         self.reps.append(rep)
         if len(self.reps) > 1000:  # a summary needs scores, not unbounded objects
             del self.reps[:-1000]
         return rep
+
+    def _strike(self, t0: float, t1: float) -> StrikeMetrics | None:
+        """Strike metrics of the rep from t0 to t1 (engine seconds), on the frames kept since."""
+        rows = [(t, kp) for t, kp in self._frames if t >= t0 - 1e-6]
+        if len(rows) < 3:
+            return None
+        times = np.array([t for t, _ in rows])
+        end = int(np.searchsorted(times, t1 + 1e-6)) - 1
+        if end < 2:
+            return None
+        return measure_rep(times, np.stack([kp for _, kp in rows]), 0, end, self.strike, self.mirror)
 
     def _amplitude(self, start: int, end: int) -> float:
         """How far the body moved from its pose at `start` during columns start..end (body-scale units)."""

@@ -11,6 +11,9 @@ import numpy as np
 
 from ..match.hold_events import Hold, HoldStatus
 from ..score.feedback import FeedbackItem
+from ..score.strike_metrics import StrikeMetrics
+
+_NO_STRIKE = {"peak_speed": None, "speed_ratio": None, "extension": None, "return_time": None}
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,16 @@ class Rep:
     feedback: tuple[FeedbackItem, ...] = ()
     move: str = ""  # the reference's move and view: in auto-detect each rep names the move it was
     view: str = ""
+    strike: StrikeMetrics | None = None  # speed, extension, return time, the side that struck
+    mirrored: bool = False  # done on the other side than the reference (a southpaw jab, a left for a right)
+    # False: a performance on the other side while one side is practised (core.match.sides): it says so and
+    # is not a rep of the move (no score, not in the count or the history).
+    counted: bool = True
+
+    @property
+    def side(self) -> str | None:
+        """ "left" / "right": the side that struck, for a one-sided move; None otherwise."""
+        return None if self.strike is None else self.strike.side
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -35,11 +48,14 @@ class Rep:
             "view": self.view,
             "start": round(self.start, 3),
             "end": round(self.end, 3),
-            "score": round(self.score, 1),
-            "parts": {k: None if v is None else round(v, 1) for k, v in self.parts.items()},
+            "score": round(self.score, 1) if self.counted else None,
+            "parts": {k: None if v is None or not self.counted else round(v, 1) for k, v in self.parts.items()},
             "tempo": round(self.tempo, 3),
             "feedback": [f.as_dict() for f in self.feedback],
-        }
+            "counted": self.counted,
+            "side": self.side,
+            "mirrored": self.mirrored,
+        } | (_NO_STRIKE if self.strike is None else self.strike.as_dict())
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,146 @@
+"""Both sides (orthodox and southpaw): one reference followed as it is and mirrored; pipeline thread.
+
+A one-sided move (core.match.sidedness: its mirror image is another move) gets two live engines, one on the
+person as filmed and one on the person mirrored, so a jab thrown from the other stance matches the
+mirrored reference. The same physical rep found by both is kept once (core.match.auto_detect.RepArbiter,
+the better score first: both engines grade against the same reference, so their scores compare). Each rep
+says which side struck (`Rep.side`) and whether that is the reference's (`Rep.mirrored`).
+
+sides="both": every rep counts, on either side. sides="one": a rep on the other side than the one practised
+is not a rep of the move; it is reported uncounted, without score, with "other side: use your left hand"
+(the limb the reference strikes with) instead of a low score and advice about a move it is not. A move
+that looks the same mirrored (a squat) has one engine and no side.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import replace
+from typing import Any
+
+from numpy.typing import NDArray
+
+from ..match.auto_detect import FOLLOW_REP_S, SETTLE_MARGIN_S, RepArbiter
+from ..match.live import LiveEngine
+from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..pose.skeleton import MEDIAPIPE33
+from ..score.feedback import FeedbackItem
+from ..score.scoring import PreparedReference
+
+SIDES = ("one", "both")
+# The "other side" advice stays this long after the rep that earned it (the stabiliser's minimum is 2 s).
+OTHER_SIDE_SHOW_S = 3.0
+MAX_KEPT = 1000
+
+
+def other_side(side: str) -> str:
+    return "left" if side == "right" else "right"
+
+
+class SidedEngine:
+    """One reference practised on one side (`sides="one"`) or on both (`"both"`).
+
+    `mirror`: the person practises the reference's other side (a left-hander with a right-handed coach):
+    that is then the side practised with "one". `push`, `finish`, `summary`, `rep_count` and `reps` as
+    LiveEngine's; `new_rep` of an update may be an uncounted other-side rep (`Rep.counted` False).
+    """
+
+    def __init__(self, prepared: PreparedReference, sides: str = "one", mirror: bool = False) -> None:
+        if sides not in SIDES:
+            raise ValueError(f"sides must be one of {SIDES}, not {sides!r}")
+        self.prepared = prepared
+        self.ref = prepared.reference
+        self.sides = sides
+        self.mirror = mirror
+        self.primary = LiveEngine(prepared, mirror)
+        self.strike = self.primary.strike
+        ref_side = self.strike.side
+        # The side practised: the reference's, or its other side for a mirrored person; None: no sides.
+        self.practised = None if ref_side is None else (other_side(ref_side) if mirror else ref_side)
+        self.other = LiveEngine(prepared, not mirror) if ref_side is not None else None
+        self.current = self.primary
+        self.arbiter = RepArbiter(0.5 * len(prepared) / self.ref.fps + SETTLE_MARGIN_S)
+        self.outbox: deque[Rep] = deque()
+        self.rep_count = 0
+        self.frames = 0
+        self._t0: float | None = None
+        self._now = 0.0
+        self._kept: deque[Rep] = deque(maxlen=MAX_KEPT)
+        self._by_side: dict[str, int] = {}
+        self.other_side_reps = 0
+        self._last_found: dict[int, float] = {}  # engine (0 primary, 1 other) -> time of its latest rep
+        self._advice_until = -1.0
+        self._advice: tuple[FeedbackItem, ...] = ()
+
+    @property
+    def reps(self) -> list[Rep]:
+        """The counted reps (the latest MAX_KEPT)."""
+        return list(self._kept)
+
+    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+        if self._t0 is None:
+            self._t0 = t
+        now = self._now = t - self._t0
+        self.frames += 1
+        updates = [self.primary.push(keypoints, t, skeleton)]
+        if self.other is not None:
+            updates.append(self.other.push(keypoints, t, skeleton))
+        for k, u in enumerate(updates):
+            if u.new_rep is not None:
+                self._last_found[k] = now
+                self.arbiter.add(u.new_rep, now)
+        # One engine (a move without sides) has no rival to wait for.
+        decided = self.arbiter.decide(now, force=self.other is None)
+        self.outbox.extend(self._apply(r, now) for r in decided)
+        shown = self._display(updates, now)
+        self.current = self.primary if shown is updates[0] else (self.other or self.primary)
+        rep = self.outbox.popleft() if self.outbox else None
+        feedback = self._advice if now < self._advice_until else shown.feedback
+        return replace(shown, new_rep=rep, rep_count=self.rep_count, feedback=feedback)
+
+    def _display(self, updates: list[LiveUpdate], now: float) -> LiveUpdate:
+        """One side: the practised side's engine. Both: the engine that found the latest rep, else the better
+        running score."""
+        if self.sides == "one" or len(updates) == 1:
+            return updates[0]
+        recent = [(when, k) for k, when in self._last_found.items() if now - when < FOLLOW_REP_S]
+        if recent:
+            return updates[max(recent)[1]]
+        scored = [(u.score, k) for k, u in enumerate(updates) if u.score is not None]
+        return updates[max(scored)[1]] if scored else updates[0 if self.current is self.primary else 1]
+
+    def _apply(self, rep: Rep, now: float) -> Rep:
+        """The side policy on a decided rep: counted and numbered, or an uncounted other-side rep."""
+        side = rep.side
+        if self.sides == "one" and side is not None and self.practised is not None and side != self.practised:
+            self.other_side_reps += 1
+            limb = self.strike.limb
+            message = f"other side: use your {self.practised} {limb}"
+            self._advice = (FeedbackItem("side", message, 10.0),)
+            self._advice_until = now + OTHER_SIDE_SHOW_S
+            return replace(rep, index=self.rep_count, counted=False, feedback=self._advice)
+        self.rep_count += 1
+        rep = replace(rep, index=self.rep_count)
+        self._kept.append(rep)
+        if side is not None:
+            self._by_side[side] = self._by_side.get(side, 0) + 1
+        return rep
+
+    def finish(self) -> list[Rep]:
+        """The source ended: every engine's held-back match and every rep waiting for its rival, decided now."""
+        now = self._now
+        for engine in (self.primary, self.other):
+            if engine is not None:
+                for rep in engine.finish():
+                    self.arbiter.add(rep, now)
+        self.outbox.extend(self._apply(r, now) for r in self.arbiter.decide(float("inf"), force=True))
+        out = list(self.outbox)
+        self.outbox.clear()
+        return out
+
+    def summary(self) -> dict[str, object]:
+        out = rep_summary(self.ref.label, self.frames, self.rep_count, [r.score for r in self._kept])
+        if self.practised is not None:
+            out |= {"sides": self.sides, "by_side": dict(sorted(self._by_side.items()))}
+            out |= {"other_side": self.other_side_reps} if self.sides == "one" else {}
+        return out

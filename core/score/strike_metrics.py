@@ -1,0 +1,277 @@
+"""Strike metrics of a rep: peak speed of the striking hand or foot, extension at the peak, return time.
+
+The striking joint is found in the reference, not named by hand: of the four distal joints (wrists and
+ankles) the one whose positions lie farthest apart, measured from the pelvis so that a step does not count
+as a strike. Whether a move is one-sided (a jab, a roundhouse; not a squat) is decided in core.match.sides.
+
+Speeds are in body heights per second, so they compare across people and distances to the camera; body
+height here is the length of the skeleton from ankle to nose (shin + thigh + trunk + neck, each bone at
+its full length over the frames), which does not change when the person bends or kicks. Velocities come
+from a local quadratic fit over a few frames with the frames' real time stamps: it smooths the pose
+model's jitter, works on uneven frame times and simply skips a frame whose joint is missing.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..features.bones import confidence_weight
+from ..pose.skeleton import COCO17, COCO17_NAMES, LEFT_RIGHT_SWAP
+
+_I = {name: i for i, name in enumerate(COCO17_NAMES)}
+DISTAL: tuple[int, ...] = tuple(_I[n] for n in ("left_wrist", "right_wrist", "left_ankle", "right_ankle"))
+# The joint angle that says how extended a limb is: (root, middle, distal), the angle at the middle joint.
+CHAIN: dict[int, tuple[int, int, int]] = {
+    _I[f"{s}_wrist"]: (_I[f"{s}_shoulder"], _I[f"{s}_elbow"], _I[f"{s}_wrist"]) for s in ("left", "right")
+} | {_I[f"{s}_ankle"]: (_I[f"{s}_hip"], _I[f"{s}_knee"], _I[f"{s}_ankle"]) for s in ("left", "right")}
+PARTNER: NDArray[Any] = LEFT_RIGHT_SWAP[COCO17]
+
+# Frames on each side of a frame in the local fit of its velocity (one: a central difference over two frame
+# intervals). A kick's foot covers a third of a body height between two frames at 30 fps, so its speed peak
+# lasts a few frames and a wider fit shaves it (two frames each side: a 1.5x faster kick measured 1.3x);
+# one-frame jumps of the pose model are removed before (despike), the rest of the jitter is small beside a
+# strike's motion.
+SMOOTH_HALF = 1
+# A rep struck with the other limb than the reference's (a cross for a jab): that limb travelled at least this
+# many times as far as the reference's. Short of that the rep gets the benefit of the doubt (the guard hand
+# moves too, and a hidden wrist travels less than it did): telling someone who did it right "other side" is
+# worse than missing one wrong-side rep.
+OTHER_LIMB = 2.0
+# Back at guard: the striking joint is within this share of its reach from where it started.
+GUARD_SHARE = 0.2
+# Frames at the start of a rep whose median position is the guard position.
+GUARD_FRAMES = 3
+
+
+@dataclass(frozen=True)
+class StrikeMetrics:
+    """One performance of a strike. Speeds in body heights per second, angles in degrees, times in seconds.
+
+    joint: the COCO-17 name of the joint that struck (in the person's own left and right).
+    side: "left" / "right" for a one-sided move, None otherwise.
+    *_ref: the reference's value, None when not measurable (a joint out of sight, no return in the frames).
+    """
+
+    joint: str
+    side: str | None
+    peak_speed: float | None
+    speed_ratio: float | None
+    extension: float | None
+    extension_ref: float | None
+    return_time: float | None
+    return_ref: float | None
+
+    def as_dict(self) -> dict[str, object]:
+        def r(x: float | None, digits: int) -> float | None:
+            return None if x is None else round(x, digits)
+
+        return {
+            "peak_speed": r(self.peak_speed, 3),
+            "speed_ratio": r(self.speed_ratio, 3),
+            "extension": r(self.extension, 1),
+            "extension_ref": r(self.extension_ref, 1),
+            "return_time": r(self.return_time, 3),
+            "return_ref": r(self.return_ref, 3),
+            "striking_joint": self.joint,
+        }
+
+
+@dataclass(frozen=True)
+class StrikeProfile:
+    """What a reference strikes with and how: measured once per reference."""
+
+    joint: int  # COCO-17 index of the striking joint
+    one_sided: bool
+    peak_speed: float | None
+    extension: float | None
+    return_time: float | None
+
+    @property
+    def side(self) -> str | None:
+        return side_of(self.joint) if self.one_sided else None
+
+    @property
+    def limb(self) -> str:
+        """'hand' or 'foot': how the advice names the striking limb."""
+        return "hand" if "wrist" in COCO17_NAMES[self.joint] else "foot"
+
+
+def side_of(joint: int) -> str:
+    return "left" if COCO17_NAMES[joint].startswith("left_") else "right"
+
+
+def visible_xy(coco: NDArray[Any]) -> NDArray[np.float64]:
+    """(T, 17, 3) keypoints -> (T, 17, 2) positions, NaN where a joint is missing or too unsure."""
+    coco = np.asarray(coco, np.float64)
+    seen = confidence_weight(coco[..., 2].astype(np.float32)) > 0
+    return np.where(seen[..., None], coco[..., :2], np.nan)
+
+
+def speeds(t: NDArray[np.float64], xy: NDArray[np.float64], half: int = SMOOTH_HALF) -> NDArray[np.float64]:
+    """(T,) speed of a (T, 2) track (NaN missing) at real times `t`: slope of a local quadratic fit.
+
+    With evenly spaced frames this is a Savitzky-Golay derivative; uneven times and missing frames just
+    change which points the fit sees (two points: a straight line). NaN where fewer than 2 are around a frame.
+    """
+    out = np.full(len(t), np.nan)
+    ok = np.isfinite(xy).all(axis=-1) & np.isfinite(t)
+    for k in range(len(t)):
+        if not ok[k]:
+            continue
+        sel = np.flatnonzero(ok[max(0, k - half) : k + half + 1]) + max(0, k - half)
+        if sel.size < 2:
+            continue
+        dt = t[sel] - t[k]
+        design = np.stack([np.ones_like(dt), dt, dt * dt], axis=1)[:, : min(3, sel.size)]
+        coef, *_ = np.linalg.lstsq(design, xy[sel], rcond=None)
+        out[k] = float(np.linalg.norm(coef[1]))
+    return out
+
+
+def despike(track: NDArray[np.float64]) -> NDArray[np.float64]:
+    """(T, 2) track with each coordinate replaced by the median of it and its two neighbours (NaN skipped).
+
+    A pose model's one-frame jump (a hidden wrist guessed elsewhere) is gone, while a steady motion is
+    untouched: the median of three points on a monotonic run is the middle one, so no peak speed is shaved.
+    """
+    padded = np.concatenate([track[:1], track, track[-1:]])
+    stack = np.stack([padded[:-2], padded[1:-1], padded[2:]])
+    with warnings.catch_warnings():  # a joint missing in all three frames stays missing
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out: NDArray[np.float64] = np.where(np.isfinite(track), np.nanmedian(stack, axis=0), np.nan)
+    return out
+
+
+def _full_length(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """90th percentile over the frames of the distance a-b: the bone at its full length (it is foreshortened in
+    the other frames)."""
+    length = np.linalg.norm(a - b, axis=-1)
+    length = length[np.isfinite(length)]
+    return float(np.percentile(length, 90)) if length.size else float("nan")
+
+
+def body_height(xy: NDArray[np.float64]) -> float:
+    """Ankle-to-nose length of the skeleton in input units (NaN when a needed bone is never seen)."""
+    neck = (xy[:, _I["left_shoulder"]] + xy[:, _I["right_shoulder"]]) / 2
+    pelvis = (xy[:, _I["left_hip"]] + xy[:, _I["right_hip"]]) / 2
+    total = _full_length(xy[:, _I["nose"]], neck) + _full_length(neck, pelvis)
+    for a, b in (("hip", "knee"), ("knee", "ankle")):
+        # Left and right share the longer one (one of them is often foreshortened in a kick).
+        total += np.nanmax([_full_length(xy[:, _I[f"{s}_{a}"]], xy[:, _I[f"{s}_{b}"]]) for s in ("left", "right")])
+    return float(total) if np.isfinite(total) and total > 0 else float("nan")
+
+
+def body_track(xy: NDArray[np.float64], joint: int) -> NDArray[np.float64]:
+    """(T, 2) a joint relative to the pelvis (the neck when the hips are not seen): the body's own motion,
+    without the steps that carry it. (Relative to its shoulder or hip instead, a hook's wrist hardly moves.)"""
+    pelvis = (xy[:, _I["left_hip"]] + xy[:, _I["right_hip"]]) / 2
+    neck = (xy[:, _I["left_shoulder"]] + xy[:, _I["right_shoulder"]]) / 2
+    centre = np.where(np.isfinite(pelvis), pelvis, neck)
+    out: NDArray[np.float64] = xy[:, joint] - centre
+    return out
+
+
+def travel(xy: NDArray[np.float64], joint: int) -> float:
+    """How far a limb moves: the largest distance between two of its positions (0 when seen under twice).
+
+    Not measured from the first frame, which may be one where the joint is hidden."""
+    p = body_track(xy, joint)
+    p = p[np.isfinite(p).all(axis=-1)]
+    if len(p) < 2:
+        return 0.0
+    return float(np.max(np.linalg.norm(p[:, None] - p[None], axis=-1)))
+
+
+def reach(xy: NDArray[np.float64], joint: int, span: int) -> NDArray[np.float64]:
+    """(T,) distance of a limb from its guard position: its median over the first GUARD_FRAMES frames, or when
+    it is hidden there, over the last GUARD_FRAMES of the first `span` frames (a strike ends at guard too)."""
+    p = body_track(xy, joint)
+    seen = np.isfinite(p).all(axis=-1)
+    guard = None
+    for rows in (np.arange(min(GUARD_FRAMES, span)), np.arange(max(0, span - GUARD_FRAMES), span)):
+        rows = rows[seen[rows]]
+        if rows.size:
+            guard = np.median(p[rows], axis=0)
+            break
+    if guard is None:
+        return np.full(len(xy), np.nan)
+    out: NDArray[np.float64] = np.linalg.norm(p - guard, axis=-1)
+    return out
+
+
+def joint_angle(xy: NDArray[np.float64], joint: int, k: int) -> float | None:
+    """Angle in degrees at the middle joint of the striking joint's chain at frame k (180 = straight), or at
+    the nearest frame within SMOOTH_HALF where the three joints are seen; None when there is none."""
+    for f in sorted(range(max(0, k - SMOOTH_HALF), min(len(xy), k + SMOOTH_HALF + 1)), key=lambda f: abs(f - k)):
+        a, b, c = (xy[f, j] for j in CHAIN[joint])
+        u, v = a - b, c - b
+        nu, nv = np.linalg.norm(u), np.linalg.norm(v)
+        if np.isfinite(nu) and np.isfinite(nv) and nu > 0 and nv > 0:
+            return float(np.degrees(np.arccos(np.clip(np.dot(u, v) / (nu * nv), -1.0, 1.0))))
+    return None
+
+
+@dataclass(frozen=True)
+class _Measured:
+    peak_speed: float | None
+    extension: float | None
+    return_time: float | None
+
+
+def _measure(t: NDArray[np.float64], xy: NDArray[np.float64], joint: int, start: int, end: int) -> _Measured:
+    """Peak outward speed (body heights/s), angle at the farthest point, time back to guard, of frames start..end
+    (frames after `end` are searched for the return only)."""
+    d = reach(xy[start:], joint, end - start + 1)
+    window = d[: end - start + 1]
+    if not np.isfinite(window).any():
+        return _Measured(None, None, None)
+    peak = int(np.nanargmax(window))
+    height = body_height(xy)
+    v = speeds(t[start:], despike(xy[start:, joint]))[: end - start + 1]
+    peak_speed = float(np.nanmax(v)) / height if np.isfinite(v).any() and np.isfinite(height) else None
+    back = np.flatnonzero(d[peak:] <= GUARD_SHARE * d[peak])
+    return_time = float(t[start + peak + back[0]] - t[start + peak]) if back.size else None
+    return _Measured(peak_speed, joint_angle(xy, joint, start + peak), return_time)
+
+
+def profile_reference(coco: NDArray[Any], fps: float, one_sided: bool) -> StrikeProfile:
+    """The reference's striking joint and its own metrics, from its (T, 17, 3) keypoints at `fps`.
+
+    one_sided: whether the move done on the other side is another move (core.match.sides decides it).
+    """
+    xy = visible_xy(coco)
+    joint = max(DISTAL, key=lambda j: travel(xy, j))
+    m = _measure(np.arange(len(xy)) / fps, xy, joint, 0, len(xy) - 1)
+    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time)
+
+
+def measure_rep(
+    t: NDArray[np.float64], coco: NDArray[Any], start: int, end: int, profile: StrikeProfile, mirrored_input: bool
+) -> StrikeMetrics:
+    """Metrics of the rep in frames start..end of (T, 17, 3) keypoints taken at times `t` (seconds).
+
+    Frames before `start` are not used; frames after `end` only for the return to guard. For a one-sided
+    move the limb that struck is the reference's striking joint unless its twin travelled OTHER_LIMB times as
+    far (a jab thrown with the wrong hand is measured on the hand that threw it). `mirrored_input`: the
+    keypoints were mirrored before (LiveEngine's mirror), so the person's own side is the other one.
+    """
+    xy = visible_xy(coco)
+    joint = profile.joint
+    if profile.one_sided:
+        twin = int(PARTNER[joint])
+        if travel(xy[start : end + 1], twin) >= OTHER_LIMB * travel(xy[start : end + 1], joint):
+            joint = twin
+    m = _measure(np.asarray(t, np.float64), xy, joint, start, end)
+    ratio = None
+    if m.peak_speed is not None and profile.peak_speed:
+        ratio = m.peak_speed / profile.peak_speed
+    own = int(PARTNER[joint]) if mirrored_input else joint
+    return StrikeMetrics(
+        COCO17_NAMES[own], side_of(own) if profile.one_sided else None, m.peak_speed, ratio,
+        m.extension, profile.extension, m.return_time, profile.return_time,
+    )  # fmt: skip
