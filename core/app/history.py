@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from ..library.labels import move_of
 from ..match.live_events import Rep
 from ..pose.skeleton import PARTS
 
+STRIKE_COLUMNS = ("joint", "side", "mirrored", "peak_speed", "speed_ratio", "extension", "extension_ref",
+                  "return_time", "return_ref")  # fmt: skip
 BUSY_TIMEOUT_S = 10.0  # another process writing: wait this long before giving up
 APP_ID = 0x50434F41  # "PCOA" in the file header: tells our database from any other SQLite file
 
@@ -73,8 +75,28 @@ def _v1(db: sqlite3.Connection) -> None:
         db.execute(statement)
 
 
+def _v2(db: sqlite3.Connection) -> None:
+    """Strike metrics and the side of a rep (issue 12), one row per rep that has them; older reps have none."""
+    db.execute(
+        """CREATE TABLE rep_strikes (
+            rep_id INTEGER PRIMARY KEY REFERENCES reps(id) ON DELETE CASCADE,
+            joint TEXT NOT NULL,       -- the COCO-17 joint that struck, e.g. 'left_wrist'
+            side TEXT,                 -- 'left' / 'right' for a one-sided move, else NULL
+            mirrored INTEGER NOT NULL, -- 1: done on the other side than the reference
+            peak_speed REAL,           -- body heights per second
+            speed_ratio REAL,          -- peak speed / the reference's
+            extension REAL,            -- elbow or knee angle at the peak, degrees
+            extension_ref REAL,
+            return_time REAL,          -- seconds from the peak back to guard
+            return_ref REAL
+        )"""
+    )
+
+
 # Append a function for each new schema version; never edit a released one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1,)
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
+# Days over which `history` says how a move's speed changed.
+SPEED_TREND_DAYS = 30
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -117,6 +139,7 @@ class RepRecord:
     tempo: float | None
     parts: dict[str, float | None]
     feedback: list[dict[str, str]]
+    strike: dict[str, Any] | None = None  # the rep_strikes columns; None for reps stored before them
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -259,6 +282,13 @@ class HistoryStore:
                 "INSERT INTO feedback (rep_id, rank, part, message) VALUES (?, ?, ?, ?)",
                 [(rep_id, k, f.part, f.message) for k, f in enumerate(rep.feedback)],
             )
+            if (m := rep.strike) is not None:
+                columns, marks = ", ".join(STRIKE_COLUMNS), ", ?" * len(STRIKE_COLUMNS)
+                db.execute(
+                    f"INSERT INTO rep_strikes (rep_id, {columns}) VALUES (?{marks})",
+                    (rep_id, m.joint, m.side, int(rep.mirrored), m.peak_speed, m.speed_ratio, m.extension,
+                     m.extension_ref, m.return_time, m.return_ref),
+                )  # fmt: skip
 
     def end_session(self, session_id: int) -> None:
         with self._transaction() as db:
@@ -309,9 +339,16 @@ class HistoryStore:
                 (session_id,),
             ):
                 feedback.setdefault(rep_id, []).append({"part": part, "message": message})
+            strikes: dict[int, dict[str, Any]] = {}
+            for rep_id, *values in self._db.execute(
+                f"SELECT rep_id, {', '.join(STRIKE_COLUMNS)} FROM rep_strikes "
+                "WHERE rep_id IN (SELECT id FROM reps WHERE session_id = ?)",
+                (session_id,),
+            ):
+                strikes[rep_id] = dict(zip(STRIKE_COLUMNS, values, strict=True)) | {"mirrored": bool(values[2])}
         return [
             RepRecord(idx, reference, start, end, score, tempo,
-                      {p: parts.get(rep_id, {}).get(p) for p in PARTS}, feedback.get(rep_id, []))
+                      {p: parts.get(rep_id, {}).get(p) for p in PARTS}, feedback.get(rep_id, []), strikes.get(rep_id))
             for rep_id, idx, reference, start, end, score, tempo in rows
         ]  # fmt: skip
 
@@ -329,6 +366,30 @@ class HistoryStore:
                 (move,),
             )
         ]
+
+    def daily_speed(self, move: str) -> list[tuple[str, float, float | None, int]]:
+        """(local day, mean peak speed in body heights/s, mean speed ratio to the reference, reps measured) for
+        one move, oldest day first; days without a measured speed are left out."""
+        return [
+            (str(day), float(speed), None if ratio is None else float(ratio), int(n))
+            for day, speed, ratio, n in self._query(
+                """SELECT date(r.recorded_at, 'localtime') AS day, avg(s.peak_speed), avg(s.speed_ratio), count(*)
+                   FROM reps r JOIN rep_strikes s ON s.rep_id = r.id
+                   WHERE r.move = ? AND s.peak_speed IS NOT NULL GROUP BY day ORDER BY day""",
+                (move,),
+            )
+        ]
+
+    def speed_trend(self, move: str, days: int = SPEED_TREND_DAYS) -> tuple[float, int, float, float] | None:
+        """(relative change of the mean peak speed from the first to the last practice day within the last
+        `days` days, days between them, first and last day's speed), e.g. (0.12, 27, 2.9, 3.3): 12 % faster;
+        None with fewer than two such days."""
+        since = (datetime.now().astimezone() - timedelta(days=days)).strftime("%Y-%m-%d")
+        speeds = [(day, speed) for day, speed, _ratio, _n in self.daily_speed(move) if day >= since]
+        if len(speeds) < 2 or speeds[0][1] <= 0:
+            return None
+        span = (date.fromisoformat(speeds[-1][0]) - date.fromisoformat(speeds[0][0])).days
+        return speeds[-1][1] / speeds[0][1] - 1.0, span, speeds[0][1], speeds[-1][1]
 
     def weakest_parts(self, move: str | None = None) -> list[tuple[str, int]]:
         """Body parts by how often they needed correction, most often first ('body' and 'tempo' advice left out)."""

@@ -19,12 +19,17 @@ def _store(args: argparse.Namespace) -> HistoryStore:
 def cmd_history(args: argparse.Namespace) -> int:
     store = _store(args)
     try:
+        from ..view.report import speed_trend_text
+
         sessions = store.sessions(args.move)
         weakest = store.weakest_parts(args.move)
+        moves = [args.move] if args.move else store.moves()
+        trends = {m: t for m in moves if (t := store.speed_trend(m)) is not None}
         if args.json:
             print(json.dumps({
                 "sessions": [s.as_dict() for s in sessions],
                 "weakest_parts": [{"part": p, "count": n} for p, n in weakest],
+                "speed_trend": [{"move": m, "change": round(t[0], 3), "days": t[1]} for m, t in trends.items()],
             }))  # fmt: skip
             return 0
         if not sessions:
@@ -34,6 +39,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             mean = "-" if s.mean is None else f"{s.mean:.0f}"
             print(f"#{s.id:<4} {local_time(s.started_at)}  {s.reference or 'auto-detect':24s} reps {s.reps:3d}  "
                   f"best {best:>3}  mean {mean:>3}  {s.source}")  # fmt: skip
+        for move in trends:
+            print(speed_trend_text(store, move))
         if weakest:
             print(f"work on next: {weakest[0][0].replace('_', ' ')} (corrected {weakest[0][1]} times)")
     finally:

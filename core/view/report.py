@@ -151,3 +151,17 @@ def weakest_part_text(store: HistoryStore, move: str | None) -> str:
         return "work on next: nothing stands out yet"
     part, n = parts[0]
     return f"work on next: {part_label(part)} (corrected {n} time{'s' if n != 1 else ''})"
+
+
+def speed_trend_text(store: HistoryStore, move: str) -> str | None:
+    """'straight_right: 12 % faster over the last 27 days (peak speed 2.9 -> 3.3 body heights/s)', or None
+    when the move has fewer than two practice days with a measured strike speed in the last 30 days."""
+    trend = store.speed_trend(move)
+    if trend is None:
+        return None
+    change, days, first, last = trend
+    word = "faster" if change >= 0 else "slower"
+    return (
+        f"{move}: {abs(100 * change):.0f} % {word} over the last {days} day{'s' if days != 1 else ''} "
+        f"(peak speed {first:.1f} -> {last:.1f} body heights/s)"
+    )
