@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.app.errors import PoseCoachError
 from core.app.history import HistoryStore, local_time
-from core.view.report import export_session, plot_progress, weakest_part_text
+from core.view.report import export_session, plot_progress, speed_trend_text, weakest_part_text
 
 ALL_MOVES = "All moves"
 COLUMNS = ["#", "started", "move", "reps", "best", "average", "source"]
@@ -94,9 +94,11 @@ class HistoryView(QWidget):
                 if col == len(cells) - 1:
                     item.setToolTip(s.source)
                 self.table.setItem(row, col, item)
-        self.next_label.setText(weakest_part_text(self.store, move))
         self.figure.clear()
         moves = [move] if move else self.store.moves()
+        # What to work on, and how each strike's speed changed this month ("12 % faster").
+        trends = [text for m in moves if (text := speed_trend_text(self.store, m)) is not None]
+        self.next_label.setText("\n".join([weakest_part_text(self.store, move), *trends]))
         title = f"{move}: best and average rep score per day" if move else "Best and average rep score per day"
         ax = self.figure.add_subplot(1, 1, 1)
         plot_progress(ax, self.store, moves, title)

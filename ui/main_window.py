@@ -92,6 +92,9 @@ class MainWindow(QMainWindow):
         self.library_panel = LibraryPanel()
         self.library_list = self.library_panel.list
         self.score_label, self.rep_list = self.panel.score_label, self.panel.rep_list
+        self.panel.both_sides.setChecked(self.settings.sides == "both")
+        self.session.sides = self.settings.sides
+        self.panel.both_sides.toggled.connect(self._sides_toggled)
         self.record_seconds = QSpinBox(suffix=" s", minimum=1, maximum=60, value=self.settings.record_seconds)
         self.record_seconds.setToolTip("Recording stops by itself after this long (or press R again)")
         self.splitter = QSplitter()
@@ -271,6 +274,12 @@ class MainWindow(QMainWindow):
         if self.session.rep_completed(generation, rep, reference):
             # One move chosen: it is named above the list, so each line keeps room for the advice.
             self.panel.add_rep(rep, reference if len(self.session.references) > 1 else "")
+
+    def _sides_toggled(self, both: bool) -> None:
+        """One side or both: remembered; the practice starts again (its reps were counted the other way)."""
+        self.settings.sides = "both" if both else "one"
+        self.session.set_sides(self.settings.sides)
+        self.panel.clear()
 
     # -- mirror ---------------------------------------------------------------------------------------
     def _mirror_toggled(self) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
 
 from core.match.hold_events import HoldStatus
 from core.match.live_events import LiveUpdate, Rep
+from core.score.strike_metrics import strike_text
 
 from .body_figure import BodyFigure, score_qcolor
 from .score_plot import ScorePlot
@@ -18,6 +19,11 @@ SCORE_STYLE = "font-size: 96px; font-weight: bold; color: {};"
 class PracticePanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.both_sides = QCheckBox("Both sides (orthodox and southpaw)")
+        self.both_sides.setToolTip(
+            "On: a rep on either side counts and says which side it was.\n"
+            "Off: only the reference's side counts; the other side is named, not scored."
+        )
         self.score_label = QLabel(NO_SCORE)
         self.score_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.score_label.setStyleSheet(SCORE_STYLE.format("#999"))
@@ -42,6 +48,7 @@ class PracticePanel(QWidget):
         self.rep_list.setStyleSheet("font-size: 16px;")
         self.plot = ScorePlot()
         col = QVBoxLayout(self)
+        col.addWidget(self.both_sides)
         col.addWidget(self.score_label)
         col.addWidget(self.move_label)
         col.addWidget(self.reps_label)
@@ -117,11 +124,19 @@ class PracticePanel(QWidget):
             self.plot.add_rep(h.end, h.score)
 
     def add_rep(self, rep: Rep, reference: str) -> None:
-        """A completed rep at the top of the list: its number, score, move (auto-detect) and first advice."""
-        advice = rep.feedback[0].message if rep.feedback else ""
-        text = "  ".join(filter(None, [f"#{rep.index}", f"{rep.score:.0f}", reference, advice]))
-        self.rep_list.insertItem(0, text)
-        self.rep_list.item(0).setToolTip(text)
+        """A completed rep at the top of the list: its number, score, move (auto-detect) and first advice; below
+        it the strike metrics. A rep on the other side (not counted) shows only what to do instead."""
+        strike = strike_text(rep.strike) if rep.strike is not None else ""
+        if not rep.counted:
+            message = rep.feedback[0].message if rep.feedback else "other side"
+            text = "  ".join(filter(None, ["\u2014", message, reference]))
+        else:
+            advice = rep.feedback[0].message if rep.feedback else ""
+            text = "  ".join(filter(None, [f"#{rep.index}", f"{rep.score:.0f}", reference, advice]))
+        self.rep_list.insertItem(0, text + (f"\n      {strike}" if strike else ""))
+        self.rep_list.item(0).setToolTip(text + (f"\n{strike}" if strike else ""))
+        if not rep.counted:
+            return
         self.plot.add_rep(rep.end, rep.score)
 
 

@@ -1,4 +1,4 @@
-"""Settings remembered between runs (camera or file, last reference, mirror, pose model, window layout).
+"""Settings remembered between runs (camera or file, last reference, mirror, sides, pose model, window layout).
 
 An INI file in the user's config folder; POSECOACH_CONFIG_DIR moves it (tests, portable installs).
 """
@@ -62,6 +62,16 @@ class AppSettings:
     @mirror.setter
     def mirror(self, value: bool) -> None:
         self._s.setValue("mirror", bool(value))
+
+    @property
+    def sides(self) -> str:
+        """'one' (the reference's side) or 'both' (core.match.sides); anything else read is 'one'."""
+        value = str(self._get("sides", "one"))
+        return value if value in ("one", "both") else "one"
+
+    @sides.setter
+    def sides(self, value: str) -> None:
+        self._s.setValue("sides", value)
 
     @property
     def pose_model(self) -> str:

@@ -49,6 +49,7 @@ class PracticeSession:
         self.fps = 30.0
         self.mirror_display = False
         self.mirror_person = False
+        self.sides = "one"  # core.match.sides: practise the reference's side only, or both sides
         self.references: list[Reference] = []
         self._prepared: dict[str, tuple[Reference, PreparedReference]] = {}
         self.engine: Engine | None = None
@@ -135,7 +136,7 @@ class PracticeSession:
         practice keeps its previous engine.
         """
         prepared = [self._prepare(r) for r in references]
-        engine = engine_for(prepared, self.mirror_person)
+        engine = engine_for(prepared, self.mirror_person, self.sides)
         with self._lock:
             self.references = list(references)
             self._restart_practice(engine)
@@ -145,6 +146,13 @@ class PracticeSession:
             self.history.begin(self.source_name, self._chosen_reference())
         return "Still recording: the take does not depend on the reference." if recording else ""
 
+    def set_sides(self, sides: str) -> None:
+        """Practise one side ("one") or both ("both"): the practice starts again with the new engine."""
+        self.sides = sides
+        engine = self._build_engine()
+        with self._lock:
+            self._restart_practice(engine)
+
     def _prepare(self, ref: Reference) -> PreparedReference:
         cached = self._prepared.get(ref.label)
         if cached is None or cached[0] is not ref:  # saved again under the same label: prepare anew
@@ -152,7 +160,7 @@ class PracticeSession:
         return cached[1]
 
     def _build_engine(self) -> Engine | None:
-        return engine_for([self._prepare(r) for r in self.references], self.mirror_person)
+        return engine_for([self._prepare(r) for r in self.references], self.mirror_person, self.sides)
 
     def _restart_practice(self, engine: Engine | None = None) -> None:
         """Under the lock: reps, scores and times start again with a fresh engine."""
@@ -282,9 +290,12 @@ class PracticeSession:
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
-        """Keep a completed rep's score and store it in the history; False for an older source's rep."""
+        """Keep a completed rep's score and store it in the history; False for an older source's rep.
+        An uncounted rep (the other side, core.match.sides) is shown but neither kept nor stored."""
         if generation != self.generation:
             return False
+        if not rep.counted:
+            return True  # done on the other side: shown with its advice, not a rep of the move
         self.rep_scores.append(rep.score)
         if self.history is not None:
             self.history.add_rep(rep, label)

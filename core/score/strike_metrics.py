@@ -162,7 +162,8 @@ def body_height(xy: NDArray[np.float64]) -> float:
     total = _full_length(xy[:, _I["nose"]], neck) + _full_length(neck, pelvis)
     for a, b in (("hip", "knee"), ("knee", "ankle")):
         # Left and right share the longer one (one of them is often foreshortened in a kick).
-        total += np.nanmax([_full_length(xy[:, _I[f"{s}_{a}"]], xy[:, _I[f"{s}_{b}"]]) for s in ("left", "right")])
+        both = [_full_length(xy[:, _I[f"{s}_{a}"]], xy[:, _I[f"{s}_{b}"]]) for s in ("left", "right")]
+        total += max((x for x in both if np.isfinite(x)), default=float("nan"))
     return float(total) if np.isfinite(total) and total > 0 else float("nan")
 
 
@@ -275,3 +276,18 @@ def measure_rep(
         COCO17_NAMES[own], side_of(own) if profile.one_sided else None, m.peak_speed, ratio,
         m.extension, profile.extension, m.return_time, profile.return_time,
     )  # fmt: skip
+
+
+def strike_text(m: StrikeMetrics) -> str:
+    """One line for a rep list: 'right hand 3.1 body heights/s (104 %), elbow 165° (ref 147°), back in 0.30 s'."""
+    limb = "hand" if "wrist" in m.joint else "foot"
+    words = [f"{m.side} {limb}" if m.side else m.joint.replace("_", " ")]
+    if m.peak_speed is not None:
+        ratio = "" if m.speed_ratio is None else f" ({100 * m.speed_ratio:.0f} %)"
+        words.append(f"{m.peak_speed:.1f} body heights/s{ratio}")
+    if m.extension is not None:
+        ref = "" if m.extension_ref is None else f" (ref {m.extension_ref:.0f}°)"
+        words.append(f"{'elbow' if limb == 'hand' else 'knee'} {m.extension:.0f}°{ref}")
+    if m.return_time is not None:
+        words.append(f"back in {m.return_time:.2f} s")
+    return ", ".join(words)

@@ -18,13 +18,14 @@ from ..match.auto_detect import AutoDetectEngine
 from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate
+from ..match.sides import SidedEngine
 from ..pose.auto_model import AutoPose
 from ..pose.estimator import PoseEstimator, PoseFrame
 from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
 from ..view.overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
 
-Engine = LiveEngine | AutoDetectEngine | HoldEngine
+Engine = LiveEngine | AutoDetectEngine | HoldEngine | SidedEngine
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,15 @@ class ViewFrame:
     drawn: bool = True  # False: scored but not drawn (`image` is the bare frame), never to be shown
 
 
-def engine_for(prepared: list[PreparedReference], mirror: bool = False) -> Engine | None:
-    """One reference: follow it (a hold: time it); several: auto-detect among the moves; none: no engine."""
+def engine_for(prepared: list[PreparedReference], mirror: bool = False, sides: str = "one") -> Engine | None:
+    """One reference: follow it on one side or both (core.match.sides; a hold: time it); several: auto-detect
+    among the moves; none: no engine."""
     if len(prepared) == 1 and prepared[0].reference.hold is not None:
         return HoldEngine(prepared[0], mirror)
     moves = [p for p in prepared if p.reference.hold is None]  # a hold is practised by choosing it
     if not moves:
         return None
-    return LiveEngine(moves[0], mirror) if len(moves) == 1 else AutoDetectEngine(moves, mirror)
+    return SidedEngine(moves[0], sides, mirror) if len(moves) == 1 else AutoDetectEngine(moves, mirror)
 
 
 def make_engine(references: list[Reference], mirror: bool = False) -> Engine | None:
