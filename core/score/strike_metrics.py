@@ -6,14 +6,13 @@ as a strike. Whether a move is one-sided (a jab, a roundhouse; not a squat) is d
 
 Speeds are in body heights per second, so they compare across people and distances to the camera; body
 height here is the length of the skeleton from ankle to nose (shin + thigh + trunk + neck, each bone at
-its full length over the frames), which does not change when the person bends or kicks. Velocities come
-from a local quadratic fit over a few frames with the frames' real time stamps: it smooths the pose
-model's jitter, works on uneven frame times and simply skips a frame whose joint is missing.
+its full length over the frames), which does not change when the person bends or kicks. Velocities are
+central differences with the frames' real time stamps, after a 3-frame median that removes the pose model's
+one-frame jumps; a frame whose joint is missing is bridged by its seen neighbours.
 """
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,11 +30,13 @@ CHAIN: dict[int, tuple[int, int, int]] = {
 } | {_I[f"{s}_ankle"]: (_I[f"{s}_hip"], _I[f"{s}_knee"], _I[f"{s}_ankle"]) for s in ("left", "right")}
 PARTNER: NDArray[Any] = LEFT_RIGHT_SWAP[COCO17]
 
-# Frames on each side of a frame in the local fit of its velocity (one: a central difference over two frame
-# intervals). A kick's foot covers a third of a body height between two frames at 30 fps, so its speed peak
-# lasts a few frames and a wider fit shaves it (two frames each side: a 1.5x faster kick measured 1.3x);
-# one-frame jumps of the pose model are removed before (despike), the rest of the jitter is small beside a
-# strike's motion.
+# Speed is a central difference over two frame intervals. A kick's foot covers a third of a body height
+# between two frames at 30 fps, so its speed peak lasts a few frames and a wider fit shaves it (a 5-frame
+# Savitzky-Golay slope measured a 1.5x faster kick as 1.3x); one-frame jumps of the pose model are removed
+# before (despike), the rest of the jitter is small beside a strike's motion. A missing frame is bridged by
+# the next seen one, up to this many frames away.
+GAP_FRAMES = 2
+# Frames each side searched for the joint angle when the peak frame lacks one of its joints.
 SMOOTH_HALF = 1
 # A rep struck with the other limb than the reference's (a cross for a jab): that limb travelled at least this
 # many times as far as the reference's. Short of that the rep gets the benefit of the doubt (the guard hand
@@ -112,38 +113,34 @@ def visible_xy(coco: NDArray[Any]) -> NDArray[np.float64]:
     return np.where(seen[..., None], coco[..., :2], np.nan)
 
 
-def speeds(t: NDArray[np.float64], xy: NDArray[np.float64], half: int = SMOOTH_HALF) -> NDArray[np.float64]:
-    """(T,) speed of a (T, 2) track (NaN missing) at real times `t`: slope of a local quadratic fit.
+def speeds(t: NDArray[np.float64], xy: NDArray[np.float64], reach_frames: int = GAP_FRAMES) -> NDArray[np.float64]:
+    """(T,) speed of a (T, 2) track (NaN missing) at real times `t`: a central difference between the nearest
+    seen frames before and after each frame (up to `reach_frames` away), divided by their real time apart.
 
-    With evenly spaced frames this is a Savitzky-Golay derivative; uneven times and missing frames just
-    change which points the fit sees (two points: a straight line). NaN where fewer than 2 are around a frame.
+    A hidden frame widens the difference around it instead of leaving a one-sided estimate; uneven frame
+    times are used as they are. NaN where a frame or both of its sides are missing.
     """
     out = np.full(len(t), np.nan)
     ok = np.isfinite(xy).all(axis=-1) & np.isfinite(t)
-    for k in range(len(t)):
-        if not ok[k]:
-            continue
-        sel = np.flatnonzero(ok[max(0, k - half) : k + half + 1]) + max(0, k - half)
-        if sel.size < 2:
-            continue
-        dt = t[sel] - t[k]
-        design = np.stack([np.ones_like(dt), dt, dt * dt], axis=1)[:, : min(3, sel.size)]
-        coef, *_ = np.linalg.lstsq(design, xy[sel], rcond=None)
-        out[k] = float(np.linalg.norm(coef[1]))
+    for k in np.flatnonzero(ok):
+        before = [j for j in range(k - 1, max(-1, k - 1 - reach_frames), -1) if ok[j]]
+        after = [j for j in range(k + 1, min(len(t), k + 1 + reach_frames)) if ok[j]]
+        if before and after and t[after[0]] > t[before[0]]:
+            out[k] = float(np.linalg.norm(xy[after[0]] - xy[before[0]]) / (t[after[0]] - t[before[0]]))
     return out
 
 
 def despike(track: NDArray[np.float64]) -> NDArray[np.float64]:
-    """(T, 2) track with each coordinate replaced by the median of it and its two neighbours (NaN skipped).
+    """(T, 2) track with each coordinate replaced by the median of it and its two neighbours.
 
     A pose model's one-frame jump (a hidden wrist guessed elsewhere) is gone, while a steady motion is
     untouched: the median of three points on a monotonic run is the middle one, so no peak speed is shaved.
+    A point beside a missing one is kept as it is (the median of two would be their mean, a smoothing).
     """
     padded = np.concatenate([track[:1], track, track[-1:]])
     stack = np.stack([padded[:-2], padded[1:-1], padded[2:]])
-    with warnings.catch_warnings():  # a joint missing in all three frames stays missing
-        warnings.simplefilter("ignore", RuntimeWarning)
-        out: NDArray[np.float64] = np.where(np.isfinite(track), np.nanmedian(stack, axis=0), np.nan)
+    whole = np.isfinite(stack).all(axis=(0, 2))
+    out: NDArray[np.float64] = np.where(whole[:, None], np.median(stack, axis=0), track)
     return out
 
 
