@@ -46,6 +46,7 @@ class PracticePanel(QWidget):
         self.body = BodyFigure()
         self.rep_list = QListWidget()
         self.rep_list.setStyleSheet("font-size: 16px;")
+        self.rep_list.setWordWrap(True)  # a rep's strike metrics are a second, long line
         self.plot = ScorePlot()
         col = QVBoxLayout(self)
         col.addWidget(self.both_sides)
