@@ -13,7 +13,8 @@ import pytest
 from core.app.cli import main as cli_main
 from core.features.bones import mirror_keypoints
 from core.frame.sources import load_keypoint_array
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.match.sidedness import is_one_sided
 from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
@@ -107,7 +108,8 @@ def test_stream_sides_both_reports_side_and_mirrored(tmp_path, southpaw_take):
     lib.save(_reference("straight_right"))
     take = tmp_path / "southpaw.npy"
     np.save(take, southpaw_take[0])
-    base = ["stream", str(take), "--reference", "straight_right", "--library", str(lib.folder), "--quiet"]
+    base = ["stream", str(take), "--reference", "straight_right", "--library", str(lib.folder)]
+    base += ["--quiet", "--no-starter"]
     for sides, counted in (("both", True), ("one", False)):
         out = io.StringIO()
         with contextlib.redirect_stdout(out):

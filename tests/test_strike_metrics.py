@@ -12,7 +12,8 @@ import pytest
 from core.app.cli import main as cli_main
 from core.app.history import HistoryStore
 from core.frame.sources import load_keypoint_array
-from core.library.references import Library, make_reference
+from core.library.reference_library import Library
+from core.library.references import make_reference
 from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
 from core.pose.skeleton import COCO17_NAMES, to_coco17
@@ -111,7 +112,8 @@ def test_stream_rep_events_carry_the_metrics_and_history_keeps_them(tmp_path):
     lib.save(make_reference(_sequence(MUAYTHAI / "references" / "front_kick_left.npy"), "front_kick_left", "front"))
     db = tmp_path / "history.sqlite3"
     take = MUAYTHAI / "train" / "front_kick_left_7.npy"
-    args = ["stream", str(take), "--reference", "front_kick_left", "--library", str(lib.folder), "--quiet"]
+    args = ["stream", str(take), "--reference", "front_kick_left", "--library", str(lib.folder)]
+    args += ["--quiet", "--no-starter"]
     import contextlib
     import io
 
