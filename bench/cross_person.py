@@ -75,8 +75,12 @@ def recognition_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
             lr += side(best) == side(truth)
             named += rec.move == truth
             n += 1
-    return [(f"Muay Thai, {n} labelled techniques of the train takes vs the 14 single references",
-             f"top-1 {top1 / n:.2f}, left/right {lr / n:.2f}, named (not 'none of these') and right {named / n:.2f}")]
+    return [
+        (
+            f"Muay Thai, {n} labelled techniques of the train takes vs the 14 single references",
+            f"top-1 {top1 / n:.2f}, left/right {lr / n:.2f}, named (not 'none of these') and right {named / n:.2f}",
+        )
+    ]
 
 
 def library_rows(takes, per_take: int = 3) -> list[tuple[str, str]]:
@@ -98,8 +102,9 @@ def library_rows(takes, per_take: int = 3) -> list[tuple[str, str]]:
             top1 += rec.candidates[0].move == IDS[seg.label]
             n += 1
     count = sum(len(v) for v in examples.values())
-    return [(f"the same, leave-one-take-out library ({count} examples, up to {per_take} per take)",
-             f"top-1 {top1 / n:.2f}")]
+    return [
+        (f"the same, leave-one-take-out library ({count} examples, up to {per_take} per take)", f"top-1 {top1 / n:.2f}")
+    ]
 
 
 def _move_with_examples(move: str, seqs: list[PoseSequence]) -> Reference:
@@ -135,9 +140,13 @@ def live_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
         if "kick" in move or "roundhouse" in move:
             kicks_truth += len(segs)
             kicks_found += len(reps)
-    return [(f"Muay Thai takes streamed live, technique chosen: reps counted vs {truth} labelled",
-             f"{found} counted ({100 * (found - truth) / truth:+.0f} %), {hits} labelled reps found; "
-             f"kicks {kicks_found} of {kicks_truth}")]
+    return [
+        (
+            f"Muay Thai takes streamed live, technique chosen: reps counted vs {truth} labelled",
+            f"{found} counted ({100 * (found - truth) / truth:+.0f} %), {hits} labelled reps found; "
+            f"kicks {kicks_found} of {kicks_truth}",
+        )
+    ]
 
 
 def autodetect_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
@@ -151,9 +160,13 @@ def autodetect_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
         right = [r for r in reps if getattr(r, "move", "") == move]
         right_reported += sum(any(_overlaps(r, s, seq.fps) for s in segs) for r in right)
         right_truth += sum(any(_overlaps(r, s, seq.fps) for r in right) for s in segs)
-    return [("the same, auto-detect among the 14: reps given to the right technique",
-             f"{100 * right_truth / truth:.0f} % of true reps, {100 * right_reported / max(reported, 1):.0f} % "
-             f"of {reported} reps reported")]
+    return [
+        (
+            "the same, auto-detect among the 14: reps given to the right technique",
+            f"{100 * right_truth / truth:.0f} % of true reps, {100 * right_reported / max(reported, 1):.0f} % "
+            f"of {reported} reps reported",
+        )
+    ]
 
 
 def own_first_rep_rows(takes) -> list[tuple[str, str]]:
@@ -211,8 +224,9 @@ def seed_rows() -> list[tuple[str, str]]:
     others = {n: score_take(cached_poses(n), ref).score
               for n in ("bicep_curl_side", "squat_front_air", "dance_b_different", "jumping_jacks_front")}  # fmt: skip
     worst = max(others, key=others.get)
-    return [("seed 'punch - side' lookup vs punch_side.mp4",
-             f"{own:.1f}; best other move {others[worst]:.1f} ({worst})")]
+    return [
+        ("seed 'punch - side' lookup vs punch_side.mp4", f"{own:.1f}; best other move {others[worst]:.1f} ({worst})")
+    ]
 
 
 def jab_rows() -> list[tuple[str, str]]:

@@ -98,8 +98,11 @@ def main() -> None:
              for m in MODEL_NAMES}  # fmt: skip
     cells = [f"{score_take(seqs[m][TIMED].slice(150, 300), squat[m]).score:.1f}" for m in MODEL_NAMES]
     print(f"| same move, other reps: squat reference ({TIMED} 60-120) vs frames 150-300 | " + " | ".join(cells) + " |")
-    print(f"| live: the squat's first {MAX_FRAMES} frames streamed against that reference, reps (mean score) | "
-          + " | ".join(live_reps(seqs[m][TIMED], squat[m]) for m in MODEL_NAMES) + " |")
+    print(
+        f"| live: the squat's first {MAX_FRAMES} frames streamed against that reference, reps (mean score) | "
+        + " | ".join(live_reps(seqs[m][TIMED], squat[m]) for m in MODEL_NAMES)
+        + " |"
+    )
     others = {m: {o: score_take(seqs[m][o], own[m]).score for o in OTHERS} for m in MODEL_NAMES}
     for o in OTHERS:
         print(f"| {o} | " + " | ".join(f"{others[m][o]:.1f}" for m in MODEL_NAMES) + " |")

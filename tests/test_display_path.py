@@ -195,9 +195,7 @@ def test_the_worker_finishes_every_frame_in_order_while_the_next_pose_runs(qapp)
     guard.cancel()
     assert worker.failures == 0
     assert session.finished == list(range(session.total))
-    overlaps = sum(
-        1 for s, e in session.spans["finish"] if any(a < e and b > s for a, b in session.spans["estimate"])
-    )
+    overlaps = sum(1 for s, e in session.spans["finish"] if any(a < e and b > s for a, b in session.spans["estimate"]))
     assert overlaps >= session.total // 2, "the next frame's pose did not run while frames were finished"
 
 
