@@ -103,22 +103,40 @@ class RepArbiter:
     def decide(self, now: float, force: bool = False) -> list[Rep]:
         """Reps decided by `now` (all pending ones with `force`), renumbered, in time order."""
         kept: list[Rep] = []
+        decided: list[Rep] = []
         for group in self._groups():
             oldest = min(r.end for r in group)
             if not (force or all(self._ripe(r, now) for r in group) or now - oldest > MAX_WAIT_S):
                 continue
             self.pending = [r for r in self.pending if not any(r is g for g in group)]
-            accepted: list[Rep] = []
-            for rep in self.rank(group) if len(group) > 1 else group:
-                if not any(same_rep(rep, a) for a in accepted):
-                    accepted.append(rep)
-            kept += accepted
+            decided += group
+            kept += self._best_of(group, already=list(self.recent))
+        fitted = self._fit_all(kept)
+        # A winner may still be dropped as a late rival of a rep reported before it (trimmed clear of its
+        # neighbours, it lies on one of them); the rivals it beat can lie clear of every reported rep
+        # (same_rep is not transitive). Such a rep is a motion of its own and is reported too.
+        orphans = [r for r in decided if not any(overlap_s(r, d) > 0 for d in self.recent)]
+        fitted += self._fit_all(self._best_of(orphans, already=[]))
         out = []
-        for rep in sorted(kept, key=lambda r: r.start):
+        for final in sorted(fitted, key=lambda r: r.start):
+            self.count += 1
+            out.append(replace(final, index=self.count))
+        return out
+
+    def _best_of(self, group: list[Rep], already: list[Rep]) -> list[Rep]:
+        """The group's reps in rank order, each kept unless it is the same rep as one kept or `already` there."""
+        accepted: list[Rep] = []
+        for rep in self.rank(group) if len(group) > 1 else group:
+            if not any(same_rep(rep, a) for a in (*accepted, *already)):
+                accepted.append(rep)
+        return accepted
+
+    def _fit_all(self, reps: list[Rep]) -> list[Rep]:
+        """`reps` in time order, each trimmed clear of those reported (and fitted here) before it."""
+        out = []
+        for rep in sorted(reps, key=lambda r: r.start):
             final = self._fit(rep)
             if final is not None:
-                self.count += 1
-                final = replace(final, index=self.count)
                 self.recent.append(final)
                 out.append(final)
         return out
