@@ -11,10 +11,8 @@ dancer's same step and against dance B, punch and curl (as in bench/cross_person
 from __future__ import annotations
 
 import numpy as np
-from _common import cached_poses
-from cross_person import IDS, cut, muaythai_references, muaythai_takes
+from cross_person import IDS, cut, dance_scores, muaythai_references, muaythai_takes
 
-from core.library.references import make_reference
 from core.score.scoring import D50, SHAPE, PreparedReference, distance_to_score, score_take
 
 
@@ -36,17 +34,9 @@ def muaythai() -> tuple[list[float], list[float]]:
     return same, other
 
 
-def dance(step_s: float = 2.0) -> tuple[list[float], list[float]]:
-    a, b = cached_poses("dance_a_benchmark"), cached_poses("dance_a_other_person")
-    others = [cached_poses(n) for n in ("dance_b_different", "punch_side", "bicep_curl_side")]
-    n = int(step_s * a.fps)
-    same, other = [], []
-    for start in range(0, len(a) - n + 1, n):
-        ref = PreparedReference.from_reference(make_reference(a.slice(start, start + n), f"step{start}", "front"))
-        margin = n // 2
-        same.append(score_to_distance(score_take(b.slice(max(0, start - margin), start + n + margin), ref).score))
-        other += [score_to_distance(score_take(o, ref).score) for o in others]
-    return same, other
+def dance() -> tuple[list[float], list[float]]:
+    same, other = dance_scores()
+    return [score_to_distance(v) for v in same], [score_to_distance(v) for v in other]
 
 
 def main() -> None:

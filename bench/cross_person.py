@@ -187,7 +187,9 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return float(((p > q).sum() + 0.5 * (p == q).sum()) / (p.size * q.size))
 
 
-def dance_rows(step_s: float = 2.0) -> list[tuple[str, str]]:
+def dance_scores(step_s: float = 2.0) -> tuple[list[float], list[float]]:
+    """Each step of dance A (a reference of `step_s`) scored against the other dancer's same step, and against
+    dance B, punch and curl: (same, different) scores."""
     a, b = cached_poses("dance_a_benchmark"), cached_poses("dance_a_other_person")
     others = [cached_poses(n) for n in ("dance_b_different", "punch_side", "bicep_curl_side")]
     n = int(step_s * a.fps)
@@ -197,6 +199,11 @@ def dance_rows(step_s: float = 2.0) -> list[tuple[str, str]]:
         margin = n // 2  # the other dancer is not frame-synchronous: search half a step around
         same.append(score_take(b.slice(max(0, start - margin), start + n + margin), ref).score)
         diff.extend(score_take(o, ref).score for o in others)
+    return same, diff
+
+
+def dance_rows(step_s: float = 2.0) -> list[tuple[str, str]]:
+    same, diff = dance_scores(step_s)
     return [
         (f"dance A, {len(same)} steps of {step_s:.0f} s: same step by the other dancer",
          f"median {np.median(same):.0f} (min {min(same):.0f})"),
