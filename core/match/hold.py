@@ -20,7 +20,7 @@ from ..features.bones import Normalisation, compute_features, confidence_weight,
 from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
 from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
-from ..match.live_events import LiveUpdate
+from ..match.live_events import CutOffClock, LiveUpdate
 from ..pose.skeleton import BONE_PARTS, COCO17, COCO17_NAMES, MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -108,7 +108,7 @@ class HoldEngine:
         self.dt = 1.0 / self.ref.fps  # the stream's frame interval, followed as frames arrive
         self._last_t: float | None = None
         self._last_seen: float | None = None
-        self._cut_off_since: float | None = None
+        self._cut_off = CutOffClock(PARTIAL_AFTER_S)
         self.run: _Run | None = None
         # The in-tolerance frames not yet confirmed (CONFIRM_S): (t, distance, parts, points, height) each.
         self._streak: list[tuple[float, float, NDArray[np.float32], NDArray[np.float64], float]] = []
@@ -171,15 +171,9 @@ class HoldEngine:
                 self.recent.clear()
                 self.lengths.forget()
                 self.norm, self._last_seen = None, None
-            self._cut_off_since = None
-            return "nobody"
-        self._last_seen = t
-        if self._needed <= visible:
-            self._cut_off_since = None
-            return "ok"
-        if self._cut_off_since is None:
-            self._cut_off_since = t
-        return "partial" if t - self._cut_off_since >= PARTIAL_AFTER_S else "ok"
+        else:
+            self._last_seen = t
+        return self._cut_off.status(self._needed, visible, t)
 
     def _measure(self, coco: NDArray[np.float32], t: float) -> tuple[float | None, dict[str, float | None], bool]:
         """Score, part scores and whether the pose is held, for one visible frame; feeds the hold in progress."""

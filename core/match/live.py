@@ -24,7 +24,7 @@ from ..features.bones import (
     total_cost,
 )
 from ..match.align import MatchState, SubsequenceDTW
-from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..match.live_events import CutOffClock, LiveUpdate, Rep, rep_summary
 from ..match.sidedness import strike_profile
 from ..pose.skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
@@ -132,7 +132,7 @@ class LiveEngine:
         ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
         # The parts the move is about (weight >= 0.5) that the reference shows: a take must show them too.
         self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
-        self._cut_off_since: float | None = None
+        self._cut_off = CutOffClock(PARTIAL_AFTER_S)
         # Strike metrics need the frames as they came (real time stamps, not the resampled columns): the
         # last seconds of (time, COCO-17 keypoints as matched), as long as the column history.
         self.strike = strike_profile(prepared)
@@ -183,18 +183,7 @@ class LiveEngine:
 
     def _status(self, coco: NDArray[np.float32], t: float) -> str:
         """ "nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
-        visible = self._visible_parts(confidence_weight(coco[:, 2]) > 0)
-        if not visible:
-            self._cut_off_since = None
-            return "nobody"
-        if self._needed <= visible:
-            self._cut_off_since = None
-            return "ok"
-        # A kick that lifts the foot out of the top of the frame or loses an ankle for a few frames is still
-        # scored with what is visible; only a body that stays cut off is told to step back.
-        if self._cut_off_since is None:
-            self._cut_off_since = t
-        return "partial" if t - self._cut_off_since >= PARTIAL_AFTER_S else "ok"
+        return self._cut_off.status(self._needed, self._visible_parts(confidence_weight(coco[:, 2]) > 0), t)
 
     def _add_column(self, coco: NDArray[np.float32], status: str, tick: float) -> Rep | None:
         if status == "nobody" or self.norm is None:

@@ -106,3 +106,21 @@ def rep_summary(reference: str | None, frames: int, reps: int, scores: list[floa
         "mean_score": round(float(np.mean(scores)), 1) if scores else None,
         "best_score": round(float(np.max(scores)), 1) if scores else None,
     }
+
+
+@dataclass
+class CutOffClock:
+    """The frame status from what is visible: "nobody", "ok", or "partial" once a part the reference needs has
+    been out of sight for `after_s`. A kick that lifts the foot out of the frame or loses an ankle for a few
+    frames is still scored with what is visible; only a body that stays cut off is told to step back."""
+
+    after_s: float
+    since: float | None = None
+
+    def status(self, needed: set[str], visible: set[str], t: float) -> str:
+        if not visible or needed <= visible:
+            self.since = None
+            return "ok" if visible else "nobody"
+        if self.since is None:
+            self.since = t
+        return "partial" if t - self.since >= self.after_s else "ok"
