@@ -56,3 +56,20 @@ def test_the_users_moves_come_first_and_a_video_is_scored_against_the_chosen_one
         window.open_source(str(TESTDATA / "punch_side.mp4"))
     qtbot.waitUntil(lambda: window.rep_scores != [], timeout=10_000)
     assert window.rep_scores[0] > 90
+
+
+def test_a_hold_still_running_when_the_video_ends_is_listed(make_window, qtbot, pose_cache, tmp_path):
+    """punch_side starts and ends in the same stance: a hold of its first second is still held at the end."""
+    from core.library.hold_recording import store_hold, take_hold
+
+    punch = pose_cache.get("punch_side")
+    lib = open_library(tmp_path / "lib", starter=False)
+    ref = store_hold(lib, take_hold(punch.slice(0, 30)), "stance", "side", target_s=2.0)
+    window = make_window(lib)
+    window.library_list.choose(window.library_list.find_label(ref.label))
+    with qtbot.waitSignal(window.source_ended, timeout=90_000):
+        window.open_source(str(TESTDATA / "punch_side.mp4"))
+    lines = [window.rep_list.item(i).text() for i in range(window.rep_list.count())]
+    assert any(line.startswith("hold #") for line in lines), lines
+    assert window.video.message.startswith("Video finished: ") and " hold" in window.video.message
+    assert "longest" in window.video.message

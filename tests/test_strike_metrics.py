@@ -166,3 +166,25 @@ def test_a_version_1_history_still_loads_and_the_speed_trend_reads_over_days(tmp
         change, days, first, last = store.speed_trend("kick", days=10_000)
         assert change == pytest.approx(0.1) and days == 18 and (first, last) == (3.0, 3.3)
         assert store.speed_trend("jab") is None
+
+
+def test_the_history_tab_plots_strike_speed_per_day_under_the_scores(qtbot, tmp_path):
+    from ui.history_view import HistoryView
+
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(_sequence(MUAYTHAI / "references" / "front_kick_left.npy"), "front_kick_left", "front"))
+    db = tmp_path / "history.sqlite3"
+    take = MUAYTHAI / "train" / "front_kick_left_6.npy"
+    args = ["stream", str(take), "--reference", "front_kick_left", "--library", str(lib.folder), "--quiet"]
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli_main([*args, "--no-starter", "--save", "--history", str(db)]) == 0
+    with HistoryStore(db) as store:
+        view = HistoryView(store)
+        qtbot.addWidget(view)
+        scores, speed = view.figure.axes
+        assert "speed" in speed.get_title().lower() and "body heights" in speed.get_ylabel()
+        (line,) = speed.get_lines()
+        assert list(line.get_ydata()) == pytest.approx([s for _d, s, _r, _n in store.daily_speed("front_kick_left")])

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from core.app.errors import PoseCoachError
 from core.app.history import HistoryStore, local_time
-from core.view.report import export_session, plot_progress, speed_trend_text, weakest_part_text
+from core.view.report import export_session, plot_progress, plot_speed, speed_trend_text, weakest_part_text
 
 ALL_MOVES = "All moves"
 COLUMNS = ["#", "started", "move", "reps", "best", "average", "source"]
@@ -100,15 +100,21 @@ class HistoryView(QWidget):
         trends = [text for m in moves if (text := speed_trend_text(self.store, m)) is not None]
         self.next_label.setText("\n".join([weakest_part_text(self.store, move), *trends]))
         title = f"{move}: best and average rep score per day" if move else "Best and average rep score per day"
-        ax = self.figure.add_subplot(1, 1, 1)
+        has_speed = any(self.store.daily_speed(m) for m in moves)
+        ax = self.figure.add_subplot(2 if has_speed else 1, 1, 1)
         plot_progress(ax, self.store, moves, title)
         self._match_palette(ax)
+        if has_speed:  # strikes: how fast, day by day, under how well
+            speed_ax = self.figure.add_subplot(2, 1, 2, sharex=ax)
+            plot_speed(speed_ax, self.store, moves)
+            self._match_palette(speed_ax)
         self.canvas.draw_idle()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and self.figure.axes:
-            self._match_palette(self.figure.axes[0])
+            for ax in self.figure.axes:
+                self._match_palette(ax)
             self.canvas.draw_idle()
 
     def _match_palette(self, ax: Axes) -> None:

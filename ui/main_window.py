@@ -217,6 +217,8 @@ class MainWindow(QMainWindow):
         self.capture.finished_by_itself()
         for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
             self._rep_done(generation, rep, rep_label(rep))
+        for hold in self.session.last_holds:  # a hold still running when the video ended
+            self.panel.add_hold(hold)
         self.panel.show_finished(self.session.rep_scores)
         self.video.message = self.session.finished_summary()
         self.video.update()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QProgressBar, QVBoxLayout, QWidget
 
-from core.match.hold_events import HoldStatus
+from core.match.hold_events import Hold, HoldStatus
 from core.match.live_events import LiveUpdate, Rep
 from core.score.strike_metrics import strike_text
 
@@ -118,11 +118,14 @@ class PracticePanel(QWidget):
         self.hold_bar.setFormat(f"held {status.held:.1f} s of {status.target:g} s")
         self.hold_label.setText(_hold_text(status, [f.message for f in u.feedback]))
         if status.holds > self._holds_listed and status.last is not None:
-            self._holds_listed = status.holds
-            h = status.last
-            sway = "" if h.stability != h.stability else f"  sway {100 * h.stability:.1f} %"
-            self.rep_list.insertItem(0, f"hold #{h.index}  {h.duration:.1f} s  {h.score:.0f}{sway}")
-            self.plot.add_rep(h.end, h.score)
+            self.add_hold(status.last)
+
+    def add_hold(self, h: Hold) -> None:
+        """A completed hold at the top of the list: its duration, score and sway."""
+        self._holds_listed = h.index
+        sway = "" if h.stability != h.stability else f"  sway {100 * h.stability:.1f} %"
+        self.rep_list.insertItem(0, f"hold #{h.index}  {h.duration:.1f} s  {h.score:.0f}{sway}")
+        self.plot.add_rep(h.end, h.score)
 
     def add_rep(self, rep: Rep, reference: str) -> None:
         """A completed rep at the top of the list: its number, score, move (auto-detect) and first advice; below

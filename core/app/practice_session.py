@@ -20,6 +20,8 @@ from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
 from ..library.references import Reference
+from ..match.hold import HoldEngine
+from ..match.hold_events import Hold
 from ..match.live_events import LiveUpdate, Rep
 from ..pose.skeleton import MEDIAPIPE33
 from ..score.scoring import PreparedReference
@@ -61,6 +63,7 @@ class PracticeSession:
         # through `estimate` one at a time, in order), so it needs no lock and never waits for the engine's.
         self._pose_generation: int | None = None
         self.rep_scores: list[float] = []
+        self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
         self._record = PracticeRecord()
 
     # -- source (UI thread) ------------------------------------------------------------------------
@@ -82,7 +85,7 @@ class PracticeSession:
                 return False
             self.state, self.fps = SourceState.RUNNING, fps
             self._record.source_rate(fps)  # Record may have been pressed before the source said its rate
-        if self.history is not None:
+        if self.history is not None and self.references:  # nothing chosen yet: nothing to store
             self.history.begin(self.source_name, self._chosen_reference())
         return True
 
@@ -143,7 +146,8 @@ class PracticeSession:
             recording = self._record.phase is not RecordPhase.IDLE
         if self.running and self.history is not None:
             self.history.end()
-            self.history.begin(self.source_name, self._chosen_reference())
+            if self.references:
+                self.history.begin(self.source_name, self._chosen_reference())
         return "Still recording: the take does not depend on the reference." if recording else ""
 
     def set_sides(self, sides: str) -> None:
@@ -280,13 +284,14 @@ class PracticeSession:
     def waiting_reps(self, generation: int) -> list[Rep]:
         """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
         auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
-        older source."""
+        older source. A hold engine's hold in progress ends here too: `last_holds` has it."""
         with self._lock:
             engine = self.engine
             if generation != self.generation or engine is None:
                 return []
-            # A hold engine's last hold is not a rep: the window lists holds as they end.
-            return [self._in_practice(rep) for rep in engine.finish() if isinstance(rep, Rep)]
+            ended = engine.finish()
+            self.last_holds = [h for h in ended if isinstance(h, Hold)]
+            return [self._in_practice(rep) for rep in ended if isinstance(rep, Rep)]
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
@@ -302,8 +307,14 @@ class PracticeSession:
         return True
 
     def finished_summary(self) -> str:
-        """The sentence at the end of a video: its reps, or that none was found."""
+        """The sentence at the end of a video: its reps (or holds), or that none was found."""
         n = len(self.rep_scores)
+        if self.references and all(r.kind == "hold" for r in self.references):
+            holds = self.engine.holds if isinstance(self.engine, HoldEngine) else []
+            if not holds:
+                return "Video finished: the pose was not held long enough to count"
+            longest = max(h.duration for h in holds)
+            return f"Video finished: {len(holds)} hold{'s' * (len(holds) != 1)}, longest {longest:.1f} s"
         if not n and not self.references:
             return "Video finished: pick a move in the library to count and score its reps"
         if not n:

@@ -11,9 +11,10 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -50,9 +51,7 @@ def plot_progress(ax: Axes, store: HistoryStore, moves: list[str], title: str = 
     ax.set_ylim(floor, 102)  # 102: a perfect 100 stays visible
     ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True))
     if ax.lines:
-        locator = AutoDateLocator(minticks=2, maxticks=8)
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+        _date_axis(ax)
         ax.legend(loc="best", fontsize=8)
     else:
         ax.text(0.5, 0.5, "no reps stored yet", ha="center", va="center", transform=ax.transAxes, color="grey")
@@ -60,6 +59,38 @@ def plot_progress(ax: Axes, store: HistoryStore, moves: list[str], title: str = 
     ax.set_ylabel("rep score")
     ax.set_title(title)
     ax.grid(alpha=0.3)
+
+
+def _date_axis(ax: Axes) -> None:
+    """Dates on x; a single practice day is shown with a week around it, not across years."""
+    locator = AutoDateLocator(minticks=2, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    days = {float(x) for line in ax.get_lines() for x in np.atleast_1d(date2num(line.get_xdata()))}
+    if len(days) == 1:
+        (day,) = days
+        ax.set_xlim(day - 3.5, day + 3.5)
+
+
+def plot_speed(ax: Axes, store: HistoryStore, moves: list[str]) -> bool:
+    """Mean peak speed of the striking hand or foot per day, one line per move; False when nothing was measured."""
+    for k, move in enumerate(moves):
+        days = store.daily_speed(move)
+        if not days:
+            continue
+        x = [date.fromisoformat(d[0]) for d in days]
+        colour = BEST_COLOUR if len(moves) == 1 else f"C{k}"
+        ax.plot(x, [d[1] for d in days], "o-", color=colour, label=move)  # type: ignore[arg-type]
+    if not ax.lines:
+        return False
+    _date_axis(ax)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("peak speed\n(body heights/s)")
+    if len(moves) > 1:
+        ax.legend(loc="best", fontsize=8)
+    ax.set_title("Strike speed per day")
+    ax.grid(alpha=0.3)
+    return True
 
 
 def plot_session_reps(ax: Axes, reps: list[RepRecord], title: str) -> None:
