@@ -149,6 +149,27 @@ def live_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
     ]
 
 
+def live_examples_rows(takes, refs: list[Reference], per_take: int = 1) -> list[tuple[str, str]]:
+    """What several examples from other people would do live (not built into the live engine yet): each take
+    streamed against its technique's shared reference plus `per_take` reps cut from every other take of that
+    technique, each example followed by its own live engine and the reps arbitrated as in auto-detect."""
+    examples: dict[str, list[tuple[str, PoseSequence]]] = {}
+    for name, seq, segs in takes:
+        for seg in [s for s in segs if len(s) >= 12][:per_take]:
+            examples.setdefault(IDS[seg.label], []).append((name, cut(seq, seg)))
+    by_move = {r.move: r for r in refs}
+    truth = found = counted = 0
+    for name, seq, segs in takes:
+        move = IDS[segs[0].label]
+        own = [make_reference(s, move, "side") for take, s in examples[move] if take != name]
+        engine = AutoDetectEngine([PreparedReference.from_reference(r) for r in [by_move[move], *own]])
+        reps = stream(engine, seq)
+        truth, counted = truth + len(segs), counted + len(reps)
+        found += sum(any(_overlaps(r, s, seq.fps) for r in reps) for s in segs)
+    return [(f"the same, against the reference plus {per_take} rep(s) of every other take of the technique",
+             f"{counted} counted ({100 * (counted - truth) / truth:+.0f} %), {found} labelled reps found")]  # fmt: skip
+
+
 def autodetect_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
     prepared = [PreparedReference.from_reference(r) for r in refs]
     truth = right_truth = reported = right_reported = 0
@@ -258,14 +279,15 @@ def jab_rows() -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every third Muay Thai take")
-    parser.add_argument("--only", default="", help="sections: mt,lib,live,auto,own,dance,squat,seed,jab")
+    parser.add_argument("--only", default="", help="sections: mt,lib,live,live_examples,auto,own,dance,squat,seed,jab")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     takes = muaythai_takes(args.quick)
     refs = muaythai_references()
     sections = {
         "mt": lambda: recognition_rows(takes, refs), "lib": lambda: library_rows(takes),
-        "live": lambda: live_rows(takes, refs), "auto": lambda: autodetect_rows(takes, refs),
+        "live": lambda: live_rows(takes, refs), "live_examples": lambda: live_examples_rows(takes, refs),
+        "auto": lambda: autodetect_rows(takes, refs),
         "own": lambda: own_first_rep_rows(takes), "dance": dance_rows, "squat": squat_rows,
         "seed": seed_rows, "jab": jab_rows,
     }  # fmt: skip

@@ -15,7 +15,9 @@ import pytest
 
 from core.app.cli import main as cli_main
 from core.app.errors import PoseCoachError
-from core.app.history import APP_ID, SCHEMA_VERSION, HistoryStore, default_history_path
+from core.app.history import HistoryStore
+from core.app.history_schema import APP_ID, SCHEMA_VERSION
+from core.app.paths import default_history_path
 from core.library.reference_library import Library
 from core.library.references import make_reference
 from core.pose.skeleton import PARTS

@@ -135,7 +135,7 @@ def test_stream_rep_events_carry_the_metrics_and_history_keeps_them(tmp_path):
 
 def test_a_version_1_history_still_loads_and_the_speed_trend_reads_over_days(tmp_path):
     db = tmp_path / "old.sqlite3"
-    from core.app.history import APP_ID, MIGRATIONS
+    from core.app.history_schema import APP_ID, MIGRATIONS
 
     con = sqlite3.connect(db)
     MIGRATIONS[0](con)  # a file written before strike metrics existed, with one rep

@@ -11,93 +11,21 @@ import dataclasses
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..app.errors import PoseCoachError
-from ..app.paths import default_history_path
+from ..app.history_progress import ProgressQueries
+from ..app.history_schema import APP_ID, MIGRATIONS, SCHEMA_VERSION, STRIKE_COLUMNS
 from ..library.labels import move_of
 from ..match.live_events import Rep
 from ..pose.skeleton import PARTS
 
-STRIKE_COLUMNS = ("joint", "side", "mirrored", "peak_speed", "speed_ratio", "extension", "extension_ref",
-                  "return_time", "return_ref")  # fmt: skip
 BUSY_TIMEOUT_S = 10.0  # another process writing: wait this long before giving up
-APP_ID = 0x50434F41  # "PCOA" in the file header: tells our database from any other SQLite file
-
-
-def _v1(db: sqlite3.Connection) -> None:
-    """Sessions; reps, one row each; a part score per rep and part (None: part not visible); feedback."""
-    for statement in (
-        """CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            source TEXT NOT NULL,
-            reference TEXT,            -- 'move - view'; NULL when the move was auto-detected
-            move TEXT,
-            view TEXT,
-            origin TEXT NOT NULL,      -- 'app' or 'cli'
-            started_at TEXT NOT NULL,  -- ISO 8601, UTC
-            ended_at TEXT              -- NULL while running (or when the process died)
-        )""",
-        """CREATE TABLE reps (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            idx INTEGER NOT NULL,
-            reference TEXT NOT NULL,   -- per rep: auto-detect sessions mix moves
-            move TEXT,
-            start_s REAL NOT NULL,
-            end_s REAL NOT NULL,
-            score REAL NOT NULL,
-            tempo REAL,
-            recorded_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE rep_parts (
-            rep_id INTEGER NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
-            part TEXT NOT NULL,
-            score REAL,
-            PRIMARY KEY (rep_id, part)
-        )""",
-        """CREATE TABLE feedback (
-            rep_id INTEGER NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
-            rank INTEGER NOT NULL,
-            part TEXT NOT NULL,
-            message TEXT NOT NULL
-        )""",
-        "CREATE INDEX reps_by_session ON reps(session_id)",
-        "CREATE INDEX reps_by_move ON reps(move)",
-        "CREATE INDEX feedback_by_rep ON feedback(rep_id)",
-        "CREATE INDEX sessions_by_move ON sessions(move)",
-    ):
-        db.execute(statement)
-
-
-def _v2(db: sqlite3.Connection) -> None:
-    """Strike metrics and the side of a rep (issue 12), one row per rep that has them; older reps have none."""
-    db.execute(
-        """CREATE TABLE rep_strikes (
-            rep_id INTEGER PRIMARY KEY REFERENCES reps(id) ON DELETE CASCADE,
-            joint TEXT NOT NULL,       -- the COCO-17 joint that struck, e.g. 'left_wrist'
-            side TEXT,                 -- 'left' / 'right' for a one-sided move, else NULL
-            mirrored INTEGER NOT NULL, -- 1: done on the other side than the reference
-            peak_speed REAL,           -- body heights per second
-            speed_ratio REAL,          -- peak speed / the reference's
-            extension REAL,            -- elbow or knee angle at the peak, degrees
-            extension_ref REAL,
-            return_time REAL,          -- seconds from the peak back to guard
-            return_ref REAL
-        )"""
-    )
-
-
-# Append a function for each new schema version; never edit a released one.
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1, _v2)
-# Days over which `history` says how a move's speed changed.
-SPEED_TREND_DAYS = 30
-SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> str:
@@ -145,7 +73,7 @@ class RepRecord:
         return dataclasses.asdict(self)
 
 
-class HistoryStore:
+class HistoryStore(ProgressQueries):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         if self.path.is_dir():
@@ -352,57 +280,6 @@ class HistoryStore:
             for rep_id, idx, reference, start, end, score, tempo in rows
         ]  # fmt: skip
 
-    def moves(self) -> list[str]:
-        """Every move that has at least one stored rep, alphabetically."""
-        return [r[0] for r in self._query("SELECT DISTINCT move FROM reps WHERE move IS NOT NULL ORDER BY move")]
-
-    def daily_progress(self, move: str) -> list[tuple[str, float, float, int]]:
-        """(local day 'YYYY-MM-DD', best rep score, mean rep score, reps) for one move, oldest day first."""
-        return [
-            (str(day), float(best), float(mean), int(n))
-            for day, best, mean, n in self._query(
-                """SELECT date(recorded_at, 'localtime') AS day, max(score), avg(score), count(*)
-                   FROM reps WHERE move = ? GROUP BY day ORDER BY day""",
-                (move,),
-            )
-        ]
-
-    def daily_speed(self, move: str) -> list[tuple[str, float, float | None, int]]:
-        """(local day, mean peak speed in body heights/s, mean speed ratio to the reference, reps measured) for
-        one move, oldest day first; days without a measured speed are left out."""
-        return [
-            (str(day), float(speed), None if ratio is None else float(ratio), int(n))
-            for day, speed, ratio, n in self._query(
-                """SELECT date(r.recorded_at, 'localtime') AS day, avg(s.peak_speed), avg(s.speed_ratio), count(*)
-                   FROM reps r JOIN rep_strikes s ON s.rep_id = r.id
-                   WHERE r.move = ? AND s.peak_speed IS NOT NULL GROUP BY day ORDER BY day""",
-                (move,),
-            )
-        ]
-
-    def speed_trend(self, move: str, days: int = SPEED_TREND_DAYS) -> tuple[float, int, float, float] | None:
-        """(relative change of the mean peak speed from the first to the last practice day within the last
-        `days` days, days between them, first and last day's speed), e.g. (0.12, 27, 2.9, 3.3): 12 % faster;
-        None with fewer than two such days."""
-        since = (datetime.now().astimezone() - timedelta(days=days)).strftime("%Y-%m-%d")
-        speeds = [(day, speed) for day, speed, _ratio, _n in self.daily_speed(move) if day >= since]
-        if len(speeds) < 2 or speeds[0][1] <= 0:
-            return None
-        span = (date.fromisoformat(speeds[-1][0]) - date.fromisoformat(speeds[0][0])).days
-        return speeds[-1][1] / speeds[0][1] - 1.0, span, speeds[0][1], speeds[-1][1]
-
-    def weakest_parts(self, move: str | None = None) -> list[tuple[str, int]]:
-        """Body parts by how often they needed correction, most often first ('body' and 'tempo' advice left out)."""
-        return [
-            (str(part), int(n))
-            for part, n in self._query(
-                f"""SELECT f.part, count(*) AS n FROM feedback f JOIN reps r ON r.id = f.rep_id
-                    WHERE f.part IN ({",".join("?" * len(PARTS))}) AND (? IS NULL OR r.move = ?)
-                    GROUP BY f.part ORDER BY n DESC, f.part""",
-                (*PARTS, move, move),
-            )
-        ]
-
     def check(self) -> str:
         """SQLite's integrity check: 'ok' for a sound file."""
         return str(self._query("PRAGMA integrity_check")[0][0])
@@ -416,35 +293,3 @@ class HistoryStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class SessionRecorder:
-    """`main.py stream --save`: one session, every completed rep written as it happens."""
-
-    def __init__(self, store: HistoryStore, source: str, reference: str | None, view: str | None) -> None:
-        self.store = store
-        self.session_id = store.start_session(source, reference, None, view, "cli")
-
-    def add_rep(self, reference: str, rep: Rep) -> None:
-        self.store.add_rep(self.session_id, rep, reference)
-
-    def close(self) -> None:
-        try:
-            self.store.end_session(self.session_id)
-        finally:
-            self.store.close()
-
-
-def open_session_recorder(args: Any, engine: Any) -> SessionRecorder:
-    """The recorder for `stream --save`: --history, else POSECOACH_HISTORY, else the user data folder.
-
-    engine: a LiveEngine (the session has its reference) or an AutoDetectEngine (reference None; each rep
-    carries its own).
-    """
-    path = getattr(args, "history", None) or default_history_path()
-    followed = getattr(engine, "engines", None) or [engine]
-    ref = followed[0].ref if len(followed) == 1 else None
-    store = HistoryStore(path)
-    source = str(getattr(args, "source", ""))
-    view = ref.view if ref is not None else getattr(args, "view", None)
-    return SessionRecorder(store, source, None if ref is None else ref.label, view)

@@ -87,7 +87,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
     )
     recorder = None
     if getattr(args, "save", False):
-        from ..app.history import open_session_recorder
+        from ..app.history_recorder import open_session_recorder
 
         recorder = open_session_recorder(args, engine)
     frames = 0
