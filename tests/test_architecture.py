@@ -28,3 +28,24 @@ def test_core_cli_runs_without_loading_qt():
         "assert not any(m.startswith('PySide6') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_no_file_of_the_repository_holds_a_merge_conflict_marker():
+    """A conflict committed by mistake (a README showing both halves of a merge) is caught here, not by a reader."""
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True)
+    names = (
+        listed.stdout.split()
+        if listed.returncode == 0
+        else [  # not a git checkout: every file
+            str(p.relative_to(ROOT)) for p in ROOT.rglob("*") if ".git" not in p.parts and p.is_file()
+        ]
+    )
+    markers = ("<<<<<<< ", ">>>>>>> ")
+    found = []
+    for name in names:
+        path = ROOT / name
+        if path.suffix not in (".py", ".md", ".toml", ".txt", ".cfg", ".ini", ".yml", "") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}:{i}" for i, line in enumerate(text.splitlines(), 1) if line.startswith(markers)]
+    assert found == []
