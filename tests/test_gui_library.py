@@ -73,3 +73,21 @@ def test_a_hold_still_running_when_the_video_ends_is_listed(make_window, qtbot, 
     assert any(line.startswith("hold #") for line in lines), lines
     assert window.video.message.startswith("Video finished: ") and " hold" in window.video.message
     assert "longest" in window.video.message
+
+
+def test_a_heading_is_never_the_choice_and_arrow_keys_step_over_it(make_window, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    window = make_window(open_library(tmp_path / "lib"))
+    tree = window.library_list
+    tree.choose(0)  # auto-detect
+    tree.setFocus()
+    qtbot.keyClick(tree, Qt.Key.Key_Down)  # the next row is the heading "Punches": on to the jab
+    assert tree.current_label() == "Jab / straight, left - side"
+    assert [r.move for r in window.session.references] == ["Jab / straight, left"]
+    qtbot.keyClick(tree, Qt.Key.Key_Up)  # back over the heading to auto-detect
+    assert tree.current_label() == AUTO and len(window.session.references) == 14
+    kicks = tree.topLevelItem(2)
+    assert kicks.text(0) == "Kicks"
+    tree.setCurrentItem(kicks)  # a click on a heading keeps the choice
+    assert tree.current_label() == AUTO and len(window.session.references) == 14

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget
 
 from core.library.references import Reference
 
@@ -47,7 +47,7 @@ class LibraryList(QTreeWidget):
         self.setStyleSheet("QTreeWidget { font-size: 15px; } QTreeWidget::item { padding: 2px; }")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
-        self.currentItemChanged.connect(lambda *_: self.choice_changed.emit())
+        self.currentItemChanged.connect(self._current_changed)
         self._items: list[QTreeWidgetItem] = []
         self._refs: dict[str, Reference] = {}
         self.hidden_count = 0
@@ -83,6 +83,37 @@ class LibraryList(QTreeWidget):
         self.expandAll()
         self.setCurrentItem(None)  # type: ignore[arg-type]
         self.blockSignals(False)
+
+    def _current_changed(self, item: QTreeWidgetItem | None, previous: QTreeWidgetItem | None) -> None:
+        """A heading is never the choice: a click on one keeps the choice, an arrow key steps over it."""
+        if item is None or item in self._items:
+            self.choice_changed.emit()
+            return
+        rows = self._rows()
+        here = rows.index(item)
+        was = rows.index(previous) if previous in rows else -1
+        target = previous
+        if was >= 0 and abs(was - here) == 1:  # one row up or down: an arrow key, go on in its direction
+            step = here - was
+            k = here + step
+            while 0 <= k < len(rows) and rows[k] not in self._items:
+                k += step
+            if 0 <= k < len(rows):
+                target = rows[k]
+        self.blockSignals(True)
+        self.setCurrentItem(target)  # type: ignore[arg-type]
+        self.blockSignals(False)
+        if target is not previous:
+            self.choice_changed.emit()
+
+    def _rows(self) -> list[QTreeWidgetItem]:
+        """Every row top to bottom, headings and choices (all groups are expanded)."""
+        rows = []
+        it = QTreeWidgetItemIterator(self)
+        while it.value():
+            rows.append(it.value())
+            it += 1
+        return rows
 
     # -- choices by position ------------------------------------------------------------------------
     def choice_count(self) -> int:
