@@ -188,3 +188,34 @@ def test_the_history_tab_plots_strike_speed_per_day_under_the_scores(qtbot, tmp_
         assert "speed" in speed.get_title().lower() and "body heights" in speed.get_ylabel()
         (line,) = speed.get_lines()
         assert list(line.get_ydata()) == pytest.approx([s for _d, s, _r, _n in store.daily_speed("front_kick_left")])
+
+
+def test_the_starter_moves_strike_with_the_limb_their_category_and_side_name():
+    from core.app.paths import open_library
+    from core.match.sidedness import strike_profile
+
+    for ref in open_library(MUAYTHAI / "no-user-folder").load():
+        joint = COCO17_NAMES[strike_profile(PreparedReference.from_reference(ref)).joint]
+        assert joint == f"{ref.side}_{'wrist' if ref.category == 'punch' else 'ankle'}", ref.move
+
+
+def test_a_hidden_striking_hand_is_not_taken_for_the_other_hand():
+    """A jab thrown with the far hand hidden behind the body (a side view) while the guard hand barely moves:
+    still the left hand, metrics unknown, never "other side"."""
+    from core.app.paths import open_library
+    from core.library.labelled_takes import labelled_segments, load_labelled_take
+    from core.match.sidedness import strike_profile
+    from core.score.strike_metrics import measure_rep
+
+    (jab,) = open_library(MUAYTHAI / "no-user-folder").find("Jab / straight, left")
+    profile = strike_profile(PreparedReference.from_reference(jab))
+    seq, labels = load_labelled_take(MUAYTHAI / "train" / "straight_left_6.npy")
+    coco = to_coco17(seq.keypoints, seq.skeleton).copy()
+    t = np.arange(len(coco)) / seq.fps
+    for seg in labelled_segments(labels):
+        seen = measure_rep(t, coco, seg.start, seg.end, profile, mirrored_input=False)
+        assert seen.joint == "left_wrist" and seen.side == "left"
+        hidden = coco.copy()
+        hidden[seg.start : seg.end + 1, COCO17_NAMES.index("left_wrist")] = np.nan
+        m = measure_rep(t, hidden, seg.start, seg.end, profile, mirrored_input=False)
+        assert m.joint == "left_wrist" and m.side == "left" and m.peak_speed is None

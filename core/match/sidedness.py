@@ -25,4 +25,5 @@ def is_one_sided(prepared: PreparedReference) -> bool:
 def strike_profile(prepared: PreparedReference) -> StrikeProfile:
     """The reference's striking joint, side and own metrics (speed, extension, return time)."""
     ref = prepared.reference
-    return profile_reference(to_coco17(ref.keypoints, ref.skeleton), ref.fps, is_one_sided(prepared))
+    coco = to_coco17(ref.keypoints, ref.skeleton)
+    return profile_reference(coco, ref.fps, is_one_sided(prepared), ref.category, ref.side)

@@ -43,6 +43,10 @@ SMOOTH_HALF = 1
 # moves too, and a hidden wrist travels less than it did): telling someone who did it right "other side" is
 # worse than missing one wrong-side rep.
 OTHER_LIMB = 2.0
+# ... when the striking joint was seen in at least this share of the rep's frames; seen less, the other limb
+# must have travelled at least this share of the reference's own strike.
+MIN_SEEN_TO_SWITCH = 0.5
+HIDDEN_SHARE = 0.5
 # Back at guard: the striking joint is within this share of its reach from where it started.
 GUARD_SHARE = 0.2
 # Frames at the start of a rep whose median position is the guard position.
@@ -91,6 +95,7 @@ class StrikeProfile:
     peak_speed: float | None
     extension: float | None
     return_time: float | None
+    reach: float | None = None  # how far the striking joint travels in the reference, in body heights
 
     @property
     def side(self) -> str | None:
@@ -230,22 +235,57 @@ def _measure(t: NDArray[np.float64], xy: NDArray[np.float64], joint: int, start:
         return _Measured(None, None, None)
     peak = int(np.nanargmax(window))
     height = body_height(xy)
-    v = speeds(t[start:], despike(xy[start:, joint]))[: end - start + 1]
+    # Outward only, up to the farthest point: a quick snap back to guard is not the strike's speed.
+    v = speeds(t[start:], despike(xy[start:, joint]))[: peak + 1]
     peak_speed = float(np.nanmax(v)) / height if np.isfinite(v).any() and np.isfinite(height) else None
     back = np.flatnonzero(d[peak:] <= GUARD_SHARE * d[peak])
     return_time = float(t[start + peak + back[0]] - t[start + peak]) if back.size else None
     return _Measured(peak_speed, joint_angle(xy, joint, start + peak), return_time)
 
 
-def profile_reference(coco: NDArray[Any], fps: float, one_sided: bool) -> StrikeProfile:
+def striking_candidates(category: str = "", side: str = "") -> tuple[int, ...]:
+    """The joints that may strike: a punch's wrists, a kick's ankles, all four when nobody said; only the named
+    side's when the reference says which (the starter moves do: core.library.starter)."""
+    limb = {"punch": "wrist", "kick": "ankle"}.get(category)
+    names = [COCO17_NAMES[j] for j in DISTAL]
+    return tuple(
+        j for j, n in zip(DISTAL, names, strict=True)
+        if (limb is None or n.endswith(limb)) and (side not in ("left", "right") or n.startswith(f"{side}_"))
+    )  # fmt: skip
+
+
+def profile_reference(
+    coco: NDArray[Any], fps: float, one_sided: bool, category: str = "", side: str = ""
+) -> StrikeProfile:
     """The reference's striking joint and its own metrics, from its (T, 17, 3) keypoints at `fps`.
 
     one_sided: whether the move done on the other side is another move (core.match.sides decides it).
+    category, side: what the reference says of itself, if anything. Without them the joint that travels most
+    is taken, which can be wrong: the source of the starter "Hook to the body, left" hides its left wrist,
+    and its ankle travels most.
     """
     xy = visible_xy(coco)
-    joint = max(DISTAL, key=lambda j: travel(xy, j))
+    joint = max(striking_candidates(category, side), key=lambda j: travel(xy, j))
     m = _measure(np.arange(len(xy)) / fps, xy, joint, 0, len(xy) - 1)
-    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time)
+    height = body_height(xy)
+    reach = travel(xy, joint) / height if np.isfinite(height) and travel(xy, joint) > 0 else None
+    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time, reach)
+
+
+def _other_limb_struck(rep: NDArray[np.float64], joint: int, profile: StrikeProfile) -> bool:
+    """Whether the twin of the striking joint struck in this rep's frames. Seen enough, the two are compared
+    (OTHER_LIMB). A striking joint hidden most of the rep (the far hand in a side view) travels next to
+    nothing, which says nothing: then the twin must itself have made a strike, travelling at least
+    HIDDEN_SHARE of the reference's reach (a guard hand that only shifts does not)."""
+    twin = int(PARTNER[joint])
+    other = travel(rep, twin)
+    if other <= 0:
+        return False
+    seen = float(np.isfinite(rep[:, joint]).all(axis=-1).mean()) if len(rep) else 0.0
+    if seen >= MIN_SEEN_TO_SWITCH:
+        return other >= OTHER_LIMB * travel(rep, joint)
+    height = body_height(rep)
+    return profile.reach is not None and np.isfinite(height) and other / height >= HIDDEN_SHARE * profile.reach
 
 
 def measure_rep(
@@ -260,10 +300,8 @@ def measure_rep(
     """
     xy = visible_xy(coco)
     joint = profile.joint
-    if profile.one_sided:
-        twin = int(PARTNER[joint])
-        if travel(xy[start : end + 1], twin) >= OTHER_LIMB * travel(xy[start : end + 1], joint):
-            joint = twin
+    if profile.one_sided and _other_limb_struck(xy[start : end + 1], joint, profile):
+        joint = int(PARTNER[joint])
     m = _measure(np.asarray(t, np.float64), xy, joint, start, end)
     ratio = None
     if m.peak_speed is not None and profile.peak_speed:
