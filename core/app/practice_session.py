@@ -156,6 +156,10 @@ class PracticeSession:
         engine = self._build_engine()
         with self._lock:
             self._restart_practice(engine)
+        if self.running and self.history is not None:  # reps of one side and of both are not one session
+            self.history.end()
+            if self.references:
+                self.history.begin(self.source_name, self._chosen_reference())
 
     def _prepare(self, ref: Reference) -> PreparedReference:
         cached = self._prepared.get(ref.label)

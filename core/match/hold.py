@@ -64,6 +64,7 @@ class _Run:
     sums: NDArray[np.float64] = field(default_factory=lambda: np.zeros((2, 2)))
     squares: NDArray[np.float64] = field(default_factory=lambda: np.zeros(2))
     height: float = 0.0
+    height_frames: int = 0  # frames whose height was seen (the mean height is over these only)
 
     def add(self, t: float, dist: float, parts: NDArray[np.float32], points: NDArray[Any], height: float) -> None:
         self.last_in = t
@@ -76,7 +77,9 @@ class _Run:
         self.seen += seen
         self.sums += np.where(seen[:, None], points, 0.0)
         self.squares += np.where(seen, np.sum(np.nan_to_num(points) ** 2, axis=-1), 0.0)
-        self.height += height if np.isfinite(height) else 0.0
+        if np.isfinite(height):
+            self.height += height
+            self.height_frames += 1
 
     def stability(self) -> float:
         """RMS sway of pelvis and nose about their own mean, in body heights (core.score.stability's measure)."""
@@ -85,7 +88,7 @@ class _Run:
             return float("nan")
         mean = self.sums[ok] / self.seen[ok, None]
         rms = np.sqrt(np.maximum(self.squares[ok] / self.seen[ok] - np.sum(mean**2, axis=-1), 0.0))
-        return float(rms.mean() / (self.height / self.frames))
+        return float(rms.mean() / (self.height / self.height_frames))  # mean height of the frames that had one
 
 
 class HoldEngine:

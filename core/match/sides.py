@@ -118,7 +118,8 @@ class SidedEngine:
             message = f"other side: use your {self.practised} {limb}"
             self._advice = (FeedbackItem("side", message, 10.0),)
             self._advice_until = now + OTHER_SIDE_SHOW_S
-            return replace(rep, index=self.rep_count, counted=False, feedback=self._advice)
+            # Not a rep of the move: index 0, so no two rep events share a number.
+            return replace(rep, index=0, counted=False, feedback=self._advice)
         self.rep_count += 1
         rep = replace(rep, index=self.rep_count)
         self._kept.append(rep)
