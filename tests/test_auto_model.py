@@ -99,3 +99,21 @@ def make_window_on(make_window, tmp_path, model: str):
     settings.pose_model = model
     settings.sync()
     return make_window(Library(tmp_path / "lib"))
+
+
+def test_a_lite_model_that_fails_to_load_leaves_full_running_and_says_so(monkeypatch, installed_models, capsys):
+    """Lite present but unreadable (a damaged download): the switch is refused, full goes on, the note says why."""
+    import core.pose.auto_model as auto_model
+    from core.app.errors import ModelError
+
+    real = auto_model.PoseEstimator
+
+    def damaged_lite(model: str = "full", *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if model == "lite":
+            raise ModelError("the lite pose model file is damaged")
+        return real(model, *args, **kwargs)
+
+    monkeypatch.setattr(auto_model, "PoseEstimator", damaged_lite)
+    auto, said = run_stream(10_000.0, capsys)  # a target no model holds: auto decides to switch
+    assert "lite could not be loaded (the lite pose model file is damaged); staying on full" in said
+    assert np.isfinite(auto[..., 0]).all(axis=1).mean() > 0.9  # full went on finding the person to the end

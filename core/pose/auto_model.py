@@ -129,13 +129,21 @@ class AutoPose:
         if self.chooser is not None and not self.chooser.decided:
             decision = self.chooser.observe((time.perf_counter() - started) * 1000.0, self._clock())
             if decision is not None:
-                if decision.switch:
-                    # Loaded before the old one closes: a model that fails to load leaves full running.
-                    faster = PoseEstimator(decision.model)
-                    self._estimator.close()
-                    self._estimator = faster
-                self._notes.append(decision.note)
+                self._notes.append(self._apply(decision.switch, decision.model, decision.note))
         return pose
+
+    def _apply(self, switch: bool, model: str, note: str) -> str:
+        """Switch to `model` if decided; the sentence to say. Loaded before the old one closes, so a model that
+        fails to load (a damaged file) leaves the running one in place, and the sentence says so."""
+        if not switch:
+            return note
+        try:
+            faster = PoseEstimator(model)
+        except Exception as exc:  # noqa: BLE001 - any load failure means the same: stay on the running model
+            return f"auto: {model} could not be loaded ({exc}); staying on {self.model}"
+        self._estimator.close()
+        self._estimator = faster
+        return note
 
     def take_note(self) -> str:
         """What auto decided since the last call ('' if nothing): for the status line or the log."""

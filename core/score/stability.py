@@ -3,12 +3,11 @@
 Sway is the root-mean-square distance of the pelvis and of the nose from their own mean position over the
 hold, averaged over the two, divided by the person's standing height. Heights, not pixels or torso lengths,
 so that a number means the same for a child and an adult, near or far from the camera: 0.01 is a sway of
-1 % of the body's height (about 2 cm for a grown-up).
+1 % of the body's height (about 2 cm for a grown-up). The hold engine (core.match.hold) keeps it as running
+sums over the hold, so a long hold stores nothing per frame; this module gives it the height.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -33,15 +32,3 @@ def body_height(bone_lengths: NDArray[np.float64]) -> float:
     """Standing height in the units of `bone_lengths` ((B,) full lengths, core.features.bones.bone_lengths)."""
     # Left and right limbs already share their longer length there.
     return float(_HEAD_TOP * bone_lengths[_CHAIN_BONES].sum())
-
-
-def sway(pelvis: NDArray[Any], nose: NDArray[Any], height: float) -> float:
-    """RMS sway of (T, 2) pelvis and nose positions (NaN where unseen) in body heights; NaN if unmeasurable."""
-    parts = []
-    for xy in (pelvis, nose):
-        seen = np.asarray(xy)[np.isfinite(xy).all(axis=-1)]
-        if len(seen) >= 2:
-            parts.append(float(np.sqrt(np.mean(np.sum((seen - seen.mean(axis=0)) ** 2, axis=-1)))))
-    if not parts or not np.isfinite(height) or height <= 0:
-        return float("nan")
-    return float(np.mean(parts) / height)
