@@ -20,8 +20,8 @@ from ..features.bones import Normalisation, compute_features, confidence_weight,
 from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
 from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
-from ..match.live_events import CutOffClock, LiveUpdate
-from ..pose.skeleton import BONE_PARTS, COCO17, COCO17_NAMES, MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
+from ..match.live_events import CutOffClock, LiveUpdate, parts_seen, parts_with_all_bones
+from ..pose.skeleton import COCO17, COCO17_NAMES, MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
@@ -124,7 +124,7 @@ class HoldEngine:
         self._joints: deque[NDArray[np.float32]] = deque(maxlen=window)
         self._parts: deque[NDArray[np.float32]] = deque(maxlen=window)
         # The parts the key pose shows: a take that hides one of them for long is told to step back.
-        self._needed = {PARTS[p] for p in range(len(PARTS)) if (self.pose.key.weight[0][p == BONE_PARTS] > 0).all()}
+        self._needed = parts_with_all_bones(self.pose.key.weight[0] > 0)
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds."""
@@ -167,8 +167,7 @@ class HoldEngine:
         """ "nobody", "partial" (a part of the key pose out of sight for PARTIAL_AFTER_S) or "ok"."""
         visible: set[str] = set()
         if coco is not None:
-            seen = confidence_weight(coco[0, :, 2]) > 0
-            visible = {part for part, joints in PART_JOINTS.items() if seen[list(joints)].mean() >= 0.5}
+            visible = parts_seen(confidence_weight(coco[0, :, 2]) > 0)
         if not visible:
             if self._last_seen is not None and t - self._last_seen >= FORGET_AFTER_S:
                 self.recent.clear()

@@ -7,7 +7,6 @@ column of part costs, bounded ring buffers. Nothing grows with session length.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,9 +23,10 @@ from ..features.bones import (
     total_cost,
 )
 from ..match.align import MatchState, SubsequenceDTW
-from ..match.live_events import CutOffClock, LiveUpdate, Rep, rep_summary
+from ..match.live_events import CutOffClock, LiveUpdate, Rep, parts_seen, parts_with_all_bones, rep_summary
+from ..match.live_history import Candidate, Columns, motion_amplitude
 from ..match.sidedness import strike_profile
-from ..pose.skeleton import MEDIAPIPE33, PART_JOINTS, PARTS, to_coco17
+from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
@@ -59,46 +59,6 @@ MSG_PARTIAL = "step back so your whole body is visible"
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
 
 
-def motion_amplitude(joints: NDArray[np.float32]) -> float:
-    """Largest mean displacement of (T, 17, 2) body-centred joints from the first frame where they are seen."""
-    seen = np.isfinite(joints).all(axis=-1)
-    rows = np.flatnonzero(seen.any(axis=1))
-    if rows.size < 2:
-        return 0.0
-    first = joints[rows[0]]
-    with np.errstate(invalid="ignore"):
-        moved = np.nanmean(np.linalg.norm(joints[rows] - first, axis=-1), axis=1)
-    return float(np.nanmax(moved)) if np.isfinite(moved).any() else 0.0
-
-
-@dataclass
-class _Candidate:
-    """The best whole-reference match seen so far that has not been reported yet."""
-
-    total: float  # path cost, compared between candidates (see align.best_segment)
-    mean_cost: float
-    start: int
-    end: int
-    part_means: NDArray[np.float64]
-
-
-@dataclass
-class _Columns:
-    """Bounded history of the resampled stream, indexed by column number modulo its length."""
-
-    size: int
-    times: NDArray[np.float64] = field(init=False)
-    joints: NDArray[np.float32] = field(init=False)
-    steps: NDArray[np.int8] = field(init=False)
-    parts: NDArray[np.float32] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.times = np.zeros(self.size)
-        self.joints = np.full((self.size, 17, 2), np.nan, np.float32)
-        self.steps = np.zeros((self.size, 0), np.int8)
-        self.parts = np.zeros((self.size, 0, len(PARTS)), np.float32)
-
-
 class LiveEngine:
     """Streaming alignment of a live pose stream to one reference."""
 
@@ -110,7 +70,7 @@ class LiveEngine:
         self.dtw = SubsequenceDTW(self.n, len(PARTS))
         # Enough columns to backtrack the slowest rep plus the wait before it is reported.
         self.history = int(REP_MAX_TEMPO * self.n + self.n // 2 + 10)
-        self.cols = _Columns(self.history)
+        self.cols = Columns(self.history)
         self.cols.steps = np.zeros((self.history, self.n), np.int8)
         self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
         self.recent: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # raw keypoints for scale and roll
@@ -118,7 +78,7 @@ class LiveEngine:
         self.frame_index = 0
         self.next_tick = 0.0
         self.t0: float | None = None
-        self.candidate: _Candidate | None = None
+        self.candidate: Candidate | None = None
         self.last_rep_end = -1
         # Consecutive reps share their boundary pose (the top of a push-up ends one and starts the next),
         # so the next rep may start this many columns before the previous one ended.
@@ -129,7 +89,7 @@ class LiveEngine:
         self.advice: list[FeedbackItem] = []
         self._ref_joints = prepared.features.joints
         self._ref_amplitude = motion_amplitude(self._ref_joints)
-        ref_visible = self._visible_parts(prepared.features.weight.mean(axis=0) > 0.5, bones=True)
+        ref_visible = parts_with_all_bones(prepared.features.weight.mean(axis=0) > 0.5)
         # The parts the move is about (weight >= 0.5) that the reference shows: a take must show them too.
         self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
         self._cut_off = CutOffClock(PARTIAL_AFTER_S)
@@ -138,14 +98,6 @@ class LiveEngine:
         self.strike = strike_profile(prepared)
         self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
         self._keep_s = self.history / self.ref.fps + 1.0
-
-    @staticmethod
-    def _visible_parts(mask: NDArray[np.bool_], bones: bool = False) -> set[str]:
-        from ..pose.skeleton import BONE_PARTS
-
-        if bones:
-            return {PARTS[p] for p in range(len(PARTS)) if mask[p == BONE_PARTS].all()}
-        return {part for part, joints in PART_JOINTS.items() if mask[list(joints)].mean() >= 0.5}
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
@@ -183,7 +135,7 @@ class LiveEngine:
 
     def _status(self, coco: NDArray[np.float32], t: float) -> str:
         """ "nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
-        return self._cut_off.status(self._needed, self._visible_parts(confidence_weight(coco[:, 2]) > 0), t)
+        return self._cut_off.status(self._needed, parts_seen(confidence_weight(coco[:, 2]) > 0), t)
 
     def _add_column(self, coco: NDArray[np.float32], status: str, tick: float) -> Rep | None:
         if status == "nobody" or self.norm is None:
@@ -215,7 +167,7 @@ class LiveEngine:
         )
         if fits and (self.candidate is None or total < self.candidate.total):
             mean = total / float(state.weight[-1])
-            self.candidate = _Candidate(total, mean, start, j, state.part_means(self.n - 1))
+            self.candidate = Candidate(total, mean, start, j, state.part_means(self.n - 1))
         cand = self.candidate
         if cand is None:
             return None
@@ -250,7 +202,7 @@ class LiveEngine:
         self.last_rep_end = cand.end
         return [rep]
 
-    def _make_rep(self, cand: _Candidate) -> Rep | None:
+    def _make_rep(self, cand: Candidate) -> Rep | None:
         match = float(distance_to_score(cand.mean_cost))
         tempo = (cand.end - cand.start + 1) / self.n
         if match < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..match.hold_events import Hold, HoldStatus
+from ..pose.skeleton import BONE_PARTS, PART_JOINTS, PARTS
 from ..score.feedback import FeedbackItem
 from ..score.strike_metrics import StrikeMetrics
 
@@ -124,3 +126,13 @@ class CutOffClock:
         if self.since is None:
             self.since = t
         return "partial" if t - self.since >= self.after_s else "ok"
+
+
+def parts_seen(joints_seen: NDArray[np.bool_]) -> set[str]:
+    """Body parts with at least half their COCO-17 joints seen, from a (17,) mask."""
+    return {part for part, joints in PART_JOINTS.items() if joints_seen[list(joints)].mean() >= 0.5}
+
+
+def parts_with_all_bones(bones_seen: NDArray[np.bool_]) -> set[str]:
+    """Body parts whose bones are all seen, from a (B,) mask over core.pose.skeleton.BONES."""
+    return {PARTS[p] for p in range(len(PARTS)) if bones_seen[p == BONE_PARTS].all()}
