@@ -219,3 +219,16 @@ def test_a_hidden_striking_hand_is_not_taken_for_the_other_hand():
         hidden[seg.start : seg.end + 1, COCO17_NAMES.index("left_wrist")] = np.nan
         m = measure_rep(t, hidden, seg.start, seg.end, profile, mirrored_input=False)
         assert m.joint == "left_wrist" and m.side == "left" and m.peak_speed is None
+
+
+def test_a_squat_strikes_nothing_and_its_reps_carry_no_strike_metrics(pose_cache):
+    """The rep list of a squat must not read 'right ankle, 0.0 body heights/s'; a punch's reps keep theirs."""
+    from core.match.live import LiveEngine
+
+    for clip, (a, b), strikes in (("squat_front_air", (60, 120), False), ("punch_side", (8, 96), True)):
+        seq = pose_cache.get(clip)
+        engine = LiveEngine(PreparedReference.from_reference(make_reference(seq.slice(a, b), clip, "front")))
+        assert engine.strike.is_strike is strikes
+        reps = [engine.push(row, k / seq.fps, seq.skeleton).new_rep for k, row in enumerate(seq.keypoints)]
+        reps = [r for r in reps if r is not None] + engine.finish()
+        assert reps and all((r.strike is not None) is strikes for r in reps), clip

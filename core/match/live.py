@@ -232,7 +232,10 @@ class LiveEngine:
         return rep
 
     def _strike(self, t0: float, t1: float) -> StrikeMetrics | None:
-        """Strike metrics of the rep from t0 to t1 (engine seconds), on the frames kept since."""
+        """Strike metrics of the rep from t0 to t1 (engine seconds), on the frames kept since; None for a move
+        that strikes nothing."""
+        if not self.strike.is_strike:
+            return None
         rows = [(t, kp) for t, kp in self._frames if t >= t0 - 1e-6]
         if len(rows) < 3:
             return None

@@ -47,6 +47,10 @@ OTHER_LIMB = 2.0
 # must have travelled at least this share of the reference's own strike.
 MIN_SEEN_TO_SWITCH = 0.5
 HIDDEN_SHARE = 0.5
+# A reference whose hand or foot never moves faster than this (body heights per second) strikes nothing: a
+# squat's ankle peaks at 0.08; the slowest strike among the shared clips, the seed's gym punch, at 1.35, and
+# the Muay Thai punches and kicks at 3 to 11.
+MIN_STRIKE_SPEED = 1.0
 # Back at guard: the striking joint is within this share of its reach from where it started.
 GUARD_SHARE = 0.2
 # Frames at the start of a rep whose median position is the guard position.
@@ -96,6 +100,7 @@ class StrikeProfile:
     extension: float | None
     return_time: float | None
     reach: float | None = None  # how far the striking joint travels in the reference, in body heights
+    is_strike: bool = True  # False: the move strikes nothing (a squat), and its reps carry no strike metrics
 
     @property
     def side(self) -> str | None:
@@ -269,7 +274,11 @@ def profile_reference(
     m = _measure(np.arange(len(xy)) / fps, xy, joint, 0, len(xy) - 1)
     height = body_height(xy)
     reach = travel(xy, joint) / height if np.isfinite(height) and travel(xy, joint) > 0 else None
-    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time, reach)
+    if category:
+        is_strike = category in ("punch", "kick")
+    else:  # nobody said: a strike is a fast hand or foot
+        is_strike = m.peak_speed is not None and m.peak_speed >= MIN_STRIKE_SPEED
+    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time, reach, is_strike)
 
 
 def _other_limb_struck(rep: NDArray[np.float64], joint: int, profile: StrikeProfile) -> bool:
