@@ -62,10 +62,13 @@ class PracticePanel(QWidget):
         self._show_hold(None)
 
     def clear(self) -> None:
-        """A new practice: no reps, no plot, no score."""
+        """A new practice: no reps, no plot, no score, no move on display until its first update."""
         self.rep_list.clear()
         self.plot.clear()
         self._holds_listed = 0
+        self.reps_label.setText("Reps: 0")
+        self.move_label.setText("")
+        self._reference = ""
         self.clear_score()
 
     def clear_score(self) -> None:

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,14 +14,16 @@ from numpy.typing import NDArray
 from ..app.errors import PoseCoachError
 from ..frame.sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 from ..library.labels import format_label
-from ..match.auto_detect import AutoDetectEngine, rep_label
-from ..match.hold import HoldEngine
+from ..match.auto_detect import rep_label
 from ..match.hold_events import Hold
 from ..match.live_events import Rep
-from ..match.sides import SIDES, SidedEngine
+from ..match.sides import SIDES
 from ..pose.auto_model import AutoModelChoice
 from ..pose.models import DEFAULT_MODEL
 from ..score.scoring import PreparedReference
+
+if TYPE_CHECKING:
+    from ..view.live_pipeline import Engine
 
 
 def iter_keypoints(
@@ -63,8 +65,9 @@ def make_engine(
     mirror: bool,
     starter: bool = True,
     sides: str = "one",
-) -> SidedEngine | AutoDetectEngine | HoldEngine:
+) -> Engine:
     from ..app.paths import open_library
+    from ..view.live_pipeline import engine_for
 
     lib = open_library(library_dir, starter)
     if reference:
@@ -72,13 +75,13 @@ def make_engine(
         if len(refs) > 1:
             views = ", ".join(r.view for r in refs)
             raise PoseCoachError(f"{reference!r} exists in several views ({views}); choose one with --view")
-        if refs[0].hold is not None:
-            return HoldEngine(PreparedReference.from_reference(refs[0]), mirror)
-        return SidedEngine(PreparedReference.from_reference(refs[0]), sides, mirror)
-    refs = [r for r in lib.load() if r.hold is None]  # a hold is practised by choosing it, not detected
-    if not refs:
+    else:
+        refs = [r for r in lib.load() if r.hold is None]  # a hold is practised by choosing it, not detected
+    # The app's choice of engine (a hold: timed; one move: on one side or both; several: auto-detect).
+    engine = engine_for([PreparedReference.from_reference(r) for r in refs], mirror, sides)
+    if engine is None:
         raise PoseCoachError(f"{library_dir}: the library holds no references; record or import one first")
-    return AutoDetectEngine([PreparedReference.from_reference(r) for r in refs], mirror)
+    return engine
 
 
 def cmd_stream(args: argparse.Namespace) -> int:

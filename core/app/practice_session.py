@@ -144,10 +144,7 @@ class PracticeSession:
             self.references = list(references)
             self._restart_practice(engine)
             recording = self._record.phase is not RecordPhase.IDLE
-        if self.running and self.history is not None:
-            self.history.end()
-            if self.references:
-                self.history.begin(self.source_name, self._chosen_reference())
+        self._restart_history()
         return "Still recording: the take does not depend on the reference." if recording else ""
 
     def set_sides(self, sides: str) -> None:
@@ -156,7 +153,11 @@ class PracticeSession:
         engine = self._build_engine()
         with self._lock:
             self._restart_practice(engine)
-        if self.running and self.history is not None:  # reps of one side and of both are not one session
+        self._restart_history()  # reps of one side and of both are not one session
+
+    def _restart_history(self) -> None:
+        """A new stored session for a new practice (none while nothing is chosen)."""
+        if self.running and self.history is not None:
             self.history.end()
             if self.references:
                 self.history.begin(self.source_name, self._chosen_reference())

@@ -154,11 +154,7 @@ class Library:
     # -- hiding starter moves -----------------------------------------------------------------------
     def hidden_labels(self) -> set[str]:
         """Slugs of the starter labels the user hid (an unreadable list hides nothing)."""
-        try:
-            text = (self.folder / HIDDEN_FILE).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return set()
-        return {slug(line) for line in text.splitlines() if line.strip() and any(c.isalnum() for c in line)}
+        return {slug(line) for line in self._hidden_lines() if any(c.isalnum() for c in line)}
 
     def hide(self, ref: Reference) -> None:
         """Stop listing a starter move (its file stays where the app installed it)."""
@@ -172,6 +168,7 @@ class Library:
         self._write_hidden([])
 
     def _hidden_lines(self) -> list[str]:
+        """The labels as written in HIDDEN_FILE, one per line; none when it is missing or unreadable."""
         try:
             return [ln for ln in (self.folder / HIDDEN_FILE).read_text(encoding="utf-8").splitlines() if ln.strip()]
         except (OSError, UnicodeDecodeError):

@@ -198,8 +198,10 @@ class AutoDetectEngine:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
-        self._remember(now, keypoints, skeleton)
-        updates = [e.push(keypoints, t, skeleton) for e in self.engines]
+        # Converted to COCO-17 once here, not once per engine: every engine and the recognition take that.
+        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
+        self._remember(now, coco)
+        updates = [e.push(coco, t, COCO17) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
             if u.new_rep is not None:
@@ -212,12 +214,8 @@ class AutoDetectEngine:
         rep = self._report(self.outbox.popleft()) if self.outbox else None
         return replace(updates[best], new_rep=rep, rep_count=self.rep_count)
 
-    def _remember(self, now: float, keypoints: NDArray[Any] | None, skeleton: str) -> None:
-        if keypoints is None:
-            coco = np.full((17, 3), np.nan, np.float32)
-        else:
-            coco = to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        self._frames.append((now, coco))
+    def _remember(self, now: float, coco: NDArray[np.float32] | None) -> None:
+        self._frames.append((now, np.full((17, 3), np.nan, np.float32) if coco is None else coco))
         while self._frames and now - self._frames[0][0] > self._keep_s:
             self._frames.popleft()
 

@@ -27,12 +27,12 @@ from ..features.bones import (
     Normalisation,
     body_scale,
     compute_features,
-    confidence_weight,
     estimate_normalisation,
     part_costs,
 )
 from ..library.references import Reference
 from ..pose.skeleton import to_coco17
+from ..score.strike_metrics import visible_xy
 
 # Recording a hold from a longer span keeps the stillest stretch of this length: enough frames to measure
 # the pose's own spread (a second of detector jitter and sway), short enough to find between two techniques.
@@ -117,7 +117,7 @@ def motion_per_frame(keypoints: NDArray[Any], skeleton: str) -> NDArray[np.float
     Not pelvis-centred: a whole body drifting sideways is not still either.
     """
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
-    xy = np.where((confidence_weight(coco[..., 2]) > 0)[..., None], coco[..., :2], np.nan)
+    xy = visible_xy(coco).astype(np.float32)
     scale = body_scale(xy)
     if not np.isfinite(scale) or scale <= 0:
         return np.full(len(coco), np.inf)

@@ -25,7 +25,6 @@ from ..features.bones import (
 from ..match.align import MatchState, SubsequenceDTW
 from ..match.live_events import CutOffClock, LiveUpdate, Rep, parts_seen, parts_with_all_bones, rep_summary
 from ..match.live_history import Candidate, Columns, motion_amplitude
-from ..match.sidedness import strike_profile
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -95,7 +94,7 @@ class LiveEngine:
         self._cut_off = CutOffClock(PARTIAL_AFTER_S)
         # Strike metrics need the frames as they came (real time stamps, not the resampled columns): the
         # last seconds of (time, COCO-17 keypoints as matched), as long as the column history.
-        self.strike = strike_profile(prepared)
+        self.strike = prepared.strike  # measured once per prepared reference
         self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
         self._keep_s = self.history / self.ref.fps + 1.0
 
@@ -111,9 +110,10 @@ class LiveEngine:
         if self.mirror:
             coco = mirror_keypoints(coco, "coco17")
         status = self._status(coco[0], rel_t)
-        self._frames.append((rel_t, coco[0]))
-        while rel_t - self._frames[0][0] > self._keep_s:
-            self._frames.popleft()
+        if self.strike.is_strike:  # kept only for the strike metrics
+            self._frames.append((rel_t, coco[0]))
+            while rel_t - self._frames[0][0] > self._keep_s:
+                self._frames.popleft()
         if status != "nobody":
             self.recent.append(coco[0])
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0

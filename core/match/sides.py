@@ -20,7 +20,7 @@ from typing import Any
 
 from numpy.typing import NDArray
 
-from ..match.auto_detect import FOLLOW_REP_S, SETTLE_MARGIN_S, RepArbiter
+from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
 from ..pose.skeleton import MEDIAPIPE33
@@ -30,7 +30,6 @@ from ..score.scoring import PreparedReference
 SIDES = ("one", "both")
 # The "other side" advice stays this long after the rep that earned it (the stabiliser's minimum is 2 s).
 OTHER_SIDE_SHOW_S = 3.0
-MAX_KEPT = 1000
 
 
 def other_side(side: str) -> str:

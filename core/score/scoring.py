@@ -15,7 +15,8 @@ keeps what is nearly identical (another rep by the same person, d <= 0.1) at 99.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -37,6 +38,9 @@ from ..pose.estimator import PoseSequence
 from ..pose.skeleton import PARTS
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.tolerance import part_scale as tolerance_scale
+
+if TYPE_CHECKING:
+    from ..score.strike_metrics import StrikeProfile
 
 D50 = 0.362
 SHAPE = 5.6
@@ -78,6 +82,14 @@ class PreparedReference:
     example_features: tuple[Features, ...] = ()  # the active span of every example (core.match.recognition)
     # (N, P) factor on a take's part distance per reference frame (core.score.tolerance); None with one example.
     part_scale: NDArray[np.float64] | None = None
+
+    @cached_property
+    def strike(self) -> StrikeProfile:
+        """What the reference strikes with and how (core.match.sidedness): it runs recognition on the mirrored
+        reference, so it is measured once per prepared reference, not once per engine built on it."""
+        from ..match.sidedness import strike_profile
+
+        return strike_profile(self)
 
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
