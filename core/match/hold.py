@@ -24,7 +24,7 @@ from ..match.live_events import CutOffClock, LiveUpdate, parts_seen, parts_with_
 from ..pose.skeleton import COCO17, COCO17_NAMES, MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
-from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
+from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score, part_scores
 from ..score.stability import body_height
 
 # The pose is held while its score against the key pose is at least the score from which a performance is
@@ -188,7 +188,7 @@ class HoldEngine:
         dist_parts = self.pose.distances(feats)  # (1, P) beyond the hold's own spread
         dist = float(total_cost(dist_parts, self.weights)[0])
         score = float(distance_to_score(dist))
-        parts = _part_scores(dist_parts[0])
+        parts = part_scores(dist_parts[0])
         in_pose = score >= HOLD_MIN_SCORE
         if in_pose:
             xy = coco[0, :, :2]
@@ -216,8 +216,8 @@ class HoldEngine:
         with np.errstate(invalid="ignore"):
             seen = np.isfinite(costs).any(axis=0)
             means = np.where(seen, np.nanmean(np.where(seen, costs, 0.0), axis=0), np.nan)
-        part_scores = _part_scores(means)
-        return build_feedback(part_scores, self.ref.weights, part_directions(take, key, costs), None)
+        scores = part_scores(means)
+        return build_feedback(scores, self.ref.weights, part_directions(take, key, costs), None)
 
     def _hold_status(self, in_pose: bool, t: float) -> HoldStatus:
         run = self.run
@@ -235,7 +235,7 @@ class HoldEngine:
         if end - run.start < MIN_HOLD_S:
             return None
         part_means = np.where(run.part_n > 0, run.part_sum / np.maximum(run.part_n, 1), np.nan)
-        parts = _part_scores(part_means)
+        parts = part_scores(part_means)
         self.rep_count += 1
         hold = Hold(
             self.rep_count, run.start, end, float(distance_to_score(run.dist / run.frames)), run.stability(),
@@ -266,9 +266,3 @@ class HoldEngine:
             "target": round(self.target, 3),
             "mean_score": round(float(np.mean(scores)), 1) if scores else None,
         }
-
-
-def _part_scores(distances: NDArray[Any]) -> dict[str, float | None]:
-    """(P,) part distances -> part scores on the calibrated scale; None for a part not seen."""
-    scored = zip(PARTS, distances, strict=True)
-    return {p: None if not np.isfinite(d) else float(distance_to_score(d)) for p, d in scored}

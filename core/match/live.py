@@ -28,7 +28,7 @@ from ..match.live_history import Candidate, Columns, motion_amplitude
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
-from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score
+from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score, part_scores
 from ..score.strike_metrics import StrikeMetrics, measure_rep
 
 # A rep is a match of the whole reference scoring at least this much (the score where a performance is
@@ -209,12 +209,9 @@ class LiveEngine:
             return None
         if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
             return None  # the pose matched, but the body hardly moved: guard stance, not a rep
-        part_scores = {
-            p: (None if not np.isfinite(d) else float(distance_to_score(d)))
-            for p, d in zip(PARTS, cand.part_means, strict=True)
-        }
+        parts = part_scores(cand.part_means)
         score = self._grade(cand.mean_cost, cand.part_means)
-        feedback = self._feedback(cand.end, self.n - 1, part_scores, tempo)
+        feedback = self._feedback(cand.end, self.n - 1, parts, tempo)
         self.rep_count += 1
         start = max(cand.start, self.last_rep_end + 1)  # reported reps never overlap
         t0 = float(self.cols.times[start % self.history])
@@ -223,7 +220,7 @@ class LiveEngine:
         # Done on the other side than the reference's (mirrored person, or the other limb struck).
         mirrored = strike is not None and strike.side is not None and strike.side != self.strike.side
         rep = Rep(
-            self.rep_count, t0, t1, score, part_scores, tempo, tuple(feedback), self.ref.move, self.ref.view,
+            self.rep_count, t0, t1, score, parts, tempo, tuple(feedback), self.ref.move, self.ref.view,
             strike, mirrored,
         )  # fmt: skip
         self.reps.append(rep)
@@ -293,10 +290,7 @@ class LiveEngine:
                 if status == "ok" and phase >= MIN_PHASE_FOR_SCORE:
                     means = state.part_means(i)
                     score = self._grade(float(mc[i]), means)
-                    parts = {
-                        p: None if not np.isfinite(d) else float(distance_to_score(d))
-                        for p, d in zip(PARTS, means, strict=True)
-                    }
+                    parts = part_scores(means)
                     if score < ADVICE_MIN_SCORE:
                         self.advice = []
                     elif self.frame_index % FEEDBACK_EVERY == 0:

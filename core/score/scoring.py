@@ -59,6 +59,13 @@ def distance_to_score(d: float | NDArray[np.floating[Any]]) -> float | NDArray[n
     return float(out) if out.ndim == 0 else out
 
 
+def part_scores(distances: Any) -> dict[str, float | None]:
+    """(P,) part distances in PARTS order -> part scores on the calibrated scale; None for a part not seen."""
+    return {
+        p: None if not np.isfinite(d) else float(distance_to_score(d)) for p, d in zip(PARTS, distances, strict=True)
+    }
+
+
 # SAME_MOVE_MAX_DISTANCE on the 0-100 scale (about 55).
 SAME_MOVE_MIN_SCORE = float(distance_to_score(SAME_MOVE_MAX_DISTANCE))
 
@@ -192,22 +199,19 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
         part_dist = [
             np.nanmean(per_part[:, p]) if np.isfinite(per_part[:, p]).any() else np.nan for p in range(len(PARTS))
         ]
-    part_scores = {
-        part: (None if not np.isfinite(d) else float(distance_to_score(d)))
-        for part, d in zip(PARTS, part_dist, strict=True)
-    }
+    parts = part_scores(part_dist)
     graded = distance
     if prepared.part_scale is not None:
         graded = prepared.graded_distance(np.array(part_dist))
     tempo = _tempo(segment, n)
     directions = part_directions(feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path)
-    feedback = build_feedback(part_scores, ref.weights, directions, tempo)
+    feedback = build_feedback(parts, ref.weights, directions, tempo)
     return TakeScore(
         reference=ref.label,
         move=ref.move,
         view=ref.view,
         score=float(distance_to_score(graded)),
-        parts=part_scores,
+        parts=parts,
         feedback=feedback,
         tempo=tempo,
         frames=len(take),
