@@ -23,7 +23,9 @@ from core.library.references import Reference, make_reference, with_examples
 from core.library.seed_import import import_lookup
 from core.match.auto_detect import AutoDetectEngine
 from core.match.live import LiveEngine
+from core.match.live_examples import LIVE_EXAMPLES
 from core.match.recognition import recognize
+from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
 from core.score.scoring import PreparedReference, score_take
 
@@ -150,9 +152,9 @@ def live_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
 
 
 def live_examples_rows(takes, refs: list[Reference], per_take: int = 1) -> list[tuple[str, str]]:
-    """What several examples from other people would do live (not built into the live engine yet): each take
-    streamed against its technique's shared reference plus `per_take` reps cut from every other take of that
-    technique, each example followed by its own live engine and the reps arbitrated as in auto-detect."""
+    """Several examples from other people, live: each take streamed with its technique chosen, the move
+    holding the shared reference plus `per_take` reps cut from every other take of that technique (as the
+    app follows a move with several examples: core.match.sides, core.match.live_examples)."""
     examples: dict[str, list[tuple[str, PoseSequence]]] = {}
     for name, seq, segs in takes:
         for seg in [s for s in segs if len(s) >= 12][:per_take]:
@@ -161,12 +163,13 @@ def live_examples_rows(takes, refs: list[Reference], per_take: int = 1) -> list[
     truth = found = counted = 0
     for name, seq, segs in takes:
         move = IDS[segs[0].label]
-        own = [make_reference(s, move, "side") for take, s in examples[move] if take != name]
-        engine = AutoDetectEngine([PreparedReference.from_reference(r) for r in [by_move[move], *own]])
-        reps = stream(engine, seq)
+        own = [s.keypoints for take, s in examples[move] if take != name]
+        ref = with_examples(by_move[move], [by_move[move].keypoints, *own])
+        reps = [r for r in stream(SidedEngine(PreparedReference.from_reference(ref), "one"), seq) if r.counted]
         truth, counted = truth + len(segs), counted + len(reps)
         found += sum(any(_overlaps(r, s, seq.fps) for r in reps) for s in segs)
-    return [(f"the same, against the reference plus {per_take} rep(s) of every other take of the technique",
+    return [(f"the same, the move holding the reference plus {per_take} rep(s) of every other take of the "
+             f"technique (at most {LIVE_EXAMPLES} followed)",
              f"{counted} counted ({100 * (counted - truth) / truth:+.0f} %), {found} labelled reps found")]  # fmt: skip
 
 

@@ -56,10 +56,10 @@ def overlap_s(a: Rep, b: Rep) -> float:
     return max(0.0, min(a.end, b.end) - max(a.start, b.start))
 
 
-def same_rep(a: Rep, b: Rep) -> bool:
-    """True when `a` and `b` are one physical rep matched twice (they share most of the shorter one)."""
+def same_rep(a: Rep, b: Rep, share: float = SAME_REP_OVERLAP) -> bool:
+    """True when `a` and `b` are one physical rep matched twice (they share more than `share` of the shorter)."""
     shorter = min(a.end - a.start, b.end - b.start)
-    return overlap_s(a, b) > SAME_REP_OVERLAP * max(shorter, 1e-9)
+    return overlap_s(a, b) > share * max(shorter, 1e-9)
 
 
 class RepArbiter:
@@ -69,8 +69,14 @@ class RepArbiter:
     rep's end every engine has reported its reps ending by then.
     """
 
-    def __init__(self, settle_s: float, rank: Callable[[list[Rep]], list[Rep]] | None = None) -> None:
+    def __init__(
+        self,
+        settle_s: float,
+        rank: Callable[[list[Rep]], list[Rep]] | None = None,
+        same_share: float = SAME_REP_OVERLAP,
+    ) -> None:
         self.settle_s = settle_s
+        self.same_share = same_share  # see same_rep
         # Rivals in order of preference; by default the best live score first.
         self.rank = rank or (lambda group: sorted(group, key=lambda r: -r.score))
         self.pending: list[Rep] = []
@@ -93,7 +99,7 @@ class RepArbiter:
             group, left = [left[0]], left[1:]
             grew = True
             while grew:
-                rivals = [r for r in left if any(same_rep(r, g) for g in group)]
+                rivals = [r for r in left if any(same_rep(r, g, self.same_share) for g in group)]
                 group += rivals
                 left = [r for r in left if not any(r is x for x in rivals)]
                 grew = bool(rivals)
@@ -127,7 +133,7 @@ class RepArbiter:
         """The group's reps in rank order, each kept unless it is the same rep as one kept or `already` there."""
         accepted: list[Rep] = []
         for rep in self.rank(group) if len(group) > 1 else group:
-            if not any(same_rep(rep, a) for a in (*accepted, *already)):
+            if not any(same_rep(rep, a, self.same_share) for a in (*accepted, *already)):
                 accepted.append(rep)
         return accepted
 
@@ -145,7 +151,7 @@ class RepArbiter:
         """`rep` trimmed clear of the reps already reported; None when it is one of them (a late rival)."""
         start, end = rep.start, rep.end
         for done in self.recent:
-            if same_rep(rep, done):
+            if same_rep(rep, done, self.same_share):
                 return None
             if min(end, done.end) > max(start, done.start):
                 # Neighbouring reps share their boundary pose; the one reported first keeps it.

@@ -10,6 +10,11 @@ sides="both": every rep counts, on either side. sides="one": a rep on the other 
 is not a rep of the move; it is reported uncounted, without score, with "other side: use your left hand"
 (the limb the reference strikes with) instead of a low score and advice about a move it is not. A move
 that looks the same mirrored (a squat) has one engine and no side.
+
+A move with several examples (core.match.live_examples) has one engine per followed example on each side;
+all of them follow the same move, so two of their reps that overlap by more than SAME_MOVE_OVERLAP of the
+shorter are one physical rep (one example matches a kick from the chamber, another from the lift: a looser
+test than auto-detect's, whose rivals are different moves that may follow each other closely).
 """
 
 from __future__ import annotations
@@ -23,11 +28,16 @@ from numpy.typing import NDArray
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..match.live_examples import live_examples
 from ..pose.skeleton import MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
 
 SIDES = ("one", "both")
+# Reps of one move found by two engines that overlap by more than this share of the shorter are one rep.
+# Neighbouring reps may share their boundary pose (LiveEngine.overlap: an eighth of the reference), so the
+# share stays above that.
+SAME_MOVE_OVERLAP = 0.2
 # The "other side" advice stays this long after the rep that earned it (the stabiliser's minimum is 2 s).
 OTHER_SIDE_SHOW_S = 3.0
 
@@ -51,14 +61,20 @@ class SidedEngine:
         self.ref = prepared.reference
         self.sides = sides
         self.mirror = mirror
-        self.primary = LiveEngine(prepared, mirror)
+        examples = live_examples(prepared)
+        # The practised side's engines (one per followed example), then the other side's.
+        self.practised_engines = [LiveEngine(p, mirror) for p in examples]
+        self.primary = self.practised_engines[0]
         self.strike = self.primary.strike
         ref_side = self.strike.side
         # The side practised: the reference's, or its other side for a mirrored person; None: no sides.
         self.practised = None if ref_side is None else (other_side(ref_side) if mirror else ref_side)
-        self.other = LiveEngine(prepared, not mirror) if ref_side is not None else None
+        self.other_engines = [LiveEngine(p, not mirror) for p in examples] if ref_side is not None else []
+        self.other = self.other_engines[0] if self.other_engines else None
+        self.engines = self.practised_engines + self.other_engines
         self.current = self.primary
-        self.arbiter = RepArbiter(0.5 * len(prepared) / self.ref.fps + SETTLE_MARGIN_S)
+        lag = max(0.5 * len(p) / p.reference.fps for p in examples)
+        self.arbiter = RepArbiter(lag + SETTLE_MARGIN_S, same_share=SAME_MOVE_OVERLAP)
         self.outbox: deque[Rep] = deque()
         self.rep_count = 0
         self.frames = 0
@@ -67,7 +83,7 @@ class SidedEngine:
         self._kept: deque[Rep] = deque(maxlen=MAX_KEPT)
         self._by_side: dict[str, int] = {}
         self.other_side_reps = 0
-        self._last_found: dict[int, float] = {}  # engine (0 primary, 1 other) -> time of its latest rep
+        self._last_found: dict[int, float] = {}  # engine (index in self.engines) -> time of its latest rep
         self._advice_until = -1.0
         self._advice: tuple[FeedbackItem, ...] = ()
 
@@ -81,32 +97,34 @@ class SidedEngine:
             self._t0 = t
         now = self._now = t - self._t0
         self.frames += 1
-        updates = [self.primary.push(keypoints, t, skeleton)]
-        if self.other is not None:
-            updates.append(self.other.push(keypoints, t, skeleton))
+        updates = [e.push(keypoints, t, skeleton) for e in self.engines]
         for k, u in enumerate(updates):
             if u.new_rep is not None:
                 self._last_found[k] = now
                 self.arbiter.add(u.new_rep, now)
-        # One engine (a move without sides) has no rival to wait for.
-        decided = self.arbiter.decide(now, force=self.other is None)
+        # One engine (a move without sides, one example) has no rival to wait for.
+        decided = self.arbiter.decide(now, force=len(self.engines) == 1)
         self.outbox.extend(self._apply(r, now) for r in decided)
         shown = self._display(updates, now)
-        self.current = self.primary if shown is updates[0] else (self.other or self.primary)
+        self.current = self.engines[shown]
         rep = self.outbox.popleft() if self.outbox else None
-        feedback = self._advice if now < self._advice_until else shown.feedback
-        return replace(shown, new_rep=rep, rep_count=self.rep_count, feedback=feedback)
+        feedback = self._advice if now < self._advice_until else updates[shown].feedback
+        return replace(updates[shown], new_rep=rep, rep_count=self.rep_count, feedback=feedback)
 
-    def _display(self, updates: list[LiveUpdate], now: float) -> LiveUpdate:
-        """One side: the practised side's engine. Both: the engine that found the latest rep, else the better
-        running score."""
-        if self.sides == "one" or len(updates) == 1:
-            return updates[0]
-        recent = [(when, k) for k, when in self._last_found.items() if now - when < FOLLOW_REP_S]
+    def _display(self, updates: list[LiveUpdate], now: float) -> int:
+        """The engine shown (index in self.engines), among the practised side's with "one", else all: the one
+        that found the latest rep, else the best running score, else the one shown before."""
+        shown = range(len(self.practised_engines) if self.sides == "one" else len(updates))
+        if len(shown) == 1:
+            return 0
+        recent = [(when, k) for k, when in self._last_found.items() if now - when < FOLLOW_REP_S and k in shown]
         if recent:
-            return updates[max(recent)[1]]
-        scored = [(u.score, k) for k, u in enumerate(updates) if u.score is not None]
-        return updates[max(scored)[1]] if scored else updates[0 if self.current is self.primary else 1]
+            return max(recent)[1]
+        scored = [(u.score, k) for k, u in enumerate(updates) if u.score is not None and k in shown]
+        if scored:
+            return max(scored)[1]
+        before = next(k for k, e in enumerate(self.engines) if e is self.current)
+        return before if before in shown else 0
 
     def _apply(self, rep: Rep, now: float) -> Rep:
         """The side policy on a decided rep: counted and numbered, or an uncounted other-side rep."""
@@ -129,10 +147,9 @@ class SidedEngine:
     def finish(self) -> list[Rep]:
         """The source ended: every engine's held-back match and every rep waiting for its rival, decided now."""
         now = self._now
-        for engine in (self.primary, self.other):
-            if engine is not None:
-                for rep in engine.finish():
-                    self.arbiter.add(rep, now)
+        for engine in self.engines:
+            for rep in engine.finish():
+                self.arbiter.add(rep, now)
         self.outbox.extend(self._apply(r, now) for r in self.arbiter.decide(float("inf"), force=True))
         out = list(self.outbox)
         self.outbox.clear()

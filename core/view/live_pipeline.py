@@ -160,7 +160,8 @@ class LivePipeline:
     ) -> NDArray[Any] | None:
         if update is None or update.ref_frame is None or engine is None:
             return None
-        engine = engine.current if isinstance(engine, AutoDetectEngine) else engine
+        # Auto-detect and a move with several examples show the engine whose match is on screen.
+        engine = engine.current if isinstance(engine, (AutoDetectEngine, SidedEngine)) else engine
         ref = engine.ref
         cached = self._ref_coco.get(ref.label)
         if cached is None or cached[0] is not ref:  # a reference saved again under its label is new
