@@ -29,12 +29,11 @@ class SessionRecorder:
 def open_session_recorder(args: Any, engine: Any) -> SessionRecorder:
     """The recorder for `stream --save`: --history, else POSECOACH_HISTORY, else the user data folder.
 
-    engine: a LiveEngine (the session has its reference) or an AutoDetectEngine (reference None; each rep
-    carries its own).
+    engine: one move's engine (LiveEngine, SidedEngine, HoldEngine: the session has its reference) or an
+    AutoDetectEngine (no `ref`: reference None; each rep carries its own).
     """
     path = getattr(args, "history", None) or default_history_path()
-    followed = getattr(engine, "engines", None) or [engine]
-    ref = followed[0].ref if len(followed) == 1 else None
+    ref = getattr(engine, "ref", None)
     store = HistoryStore(path)
     source = str(getattr(args, "source", ""))
     view = ref.view if ref is not None else getattr(args, "view", None)
