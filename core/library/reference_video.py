@@ -9,15 +9,18 @@ Frame i of the video shows the coach at keypoint frame i of the reference's firs
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..frame.sources import is_keypoint_file
 from ..library.references import Reference
+from ..pose.estimator import PoseSequence
 
 VIDEO_SUFFIX = ".mp4"
 # ~240-360 px high is enough to watch a coach beside oneself; a few hundred KB per reference.
@@ -107,3 +110,64 @@ def load_reference_video(ref: Reference) -> ReferenceVideo | None:
     if ref.frame_size and abs(w / ref.frame_size[0] - scale) > 0.05:
         return None  # not the recording's aspect: the keypoints would not sit on the coach
     return ReferenceVideo(np.stack(frames), scale)
+
+
+def example_offset(span: NDArray[Any], example: NDArray[Any]) -> int | None:
+    """Where the first example of a saved reference starts in the recorded span (a split keeps one rep of it);
+    None when it is not a stretch of the span (an example added to a move recorded earlier)."""
+    n = len(example)
+    if n == 0 or n > len(span):
+        return None
+    for a in range(len(span) - n + 1):
+        if np.array_equal(span[a : a + n], example, equal_nan=True):
+            return a
+    return None
+
+
+def keep_recording(json_path: Path, ref: Reference, span: NDArray[Any], added: bool,
+                   frames: Callable[[int, int], Iterable[NDArray[np.uint8] | None]]) -> Path | None:  # fmt: skip
+    """After `store_move`: write the coach's video of the reference's first example, cut from the recorded
+    span's frames (`frames(a, b)` gives frames a..b-1 of the span); an example added to an existing move keeps
+    that move's video; a first example from elsewhere (a keypoint file) removes a stale one. Never raises: the
+    reference is saved already, and the video is an extra."""
+    if added:
+        return None
+    a = example_offset(np.asarray(span, np.float32), ref.keypoints)
+    try:
+        if a is None:
+            remove_reference_video(json_path)
+            return None
+        written = write_reference_video(json_path, frames(a, a + len(ref.keypoints)), ref.fps)
+        if written is None:
+            remove_reference_video(json_path)
+        return written
+    except (OSError, cv2.error):
+        return None
+
+
+def source_frames(source: str, start: int) -> Callable[[int, int], Iterator[NDArray[np.uint8] | None]]:
+    """frames(a, b) for keep_recording: frames start+a .. start+b-1 of a video file, decoded again."""
+
+    def frames(a: int, b: int) -> Iterator[NDArray[np.uint8] | None]:
+        cap = cv2.VideoCapture(source)
+        try:
+            if not cap.isOpened():
+                return
+            for k in range(start + b):
+                ok, image = cap.read()
+                if not ok:
+                    return
+                if k >= start + a:
+                    yield np.asarray(image, np.uint8)
+        finally:
+            cap.release()
+
+    return frames
+
+
+def keep_recording_of(json_path: Path, ref: Reference, span: PoseSequence, source: str, start: int,
+                      added: bool) -> Path | None:  # fmt: skip
+    """The CLI's `record`: keep_recording from the video file the span (frames start.. of it) was cut from."""
+    if is_keypoint_file(source):
+        return keep_recording(json_path, ref, span.keypoints, added, lambda a, b: iter(()))
+    return keep_recording(json_path, ref, span.keypoints, added, source_frames(source, start))

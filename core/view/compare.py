@@ -144,6 +144,24 @@ def student_panel(image: NDArray[np.uint8], kp: NDArray[Any], height: int, part:
     return img
 
 
+Box = tuple[int, int, int, int]  # y0, y1, x0, x1
+
+
+def panel_boxes(student_w: int, coach_w: int, h: int, width: int | None = None) -> tuple[Box, Box, tuple[int, int]]:
+    """Where compose puts the student and the coach panels of height h, and the (height, width) of its frame."""
+    unit = max(0.45, h / 600)
+    band_top, band_bottom = round(48 * unit), round(96 * unit)
+    gap = max(2, h // 60)
+    w = max(width or 0, student_w + gap + coach_w)
+    x0 = (w - student_w - gap - coach_w) // 2
+    xc = x0 + student_w + gap
+    return (
+        (band_top, band_top + h, x0, x0 + student_w),
+        (band_top, band_top + h, xc, xc + coach_w),
+        (band_top + h + band_bottom, w),
+    )
+
+
 def compose(student: NDArray[np.uint8], coach: NDArray[np.uint8], caption: str, part: str | None,
             correction: str, score: float | None = None, width: int | None = None) -> NDArray[np.uint8]:  # fmt: skip
     """Student and coach panels side by side (same height), the caption above, the part and correction under.
@@ -151,21 +169,20 @@ def compose(student: NDArray[np.uint8], coach: NDArray[np.uint8], caption: str, 
     width: pad to this width (a video needs one frame size for every rep).
     """
     h = student.shape[0]
-    row = np.hstack([student, np.full((h, max(2, h // 60), 3), 20, np.uint8), coach])
-    w = max(width or 0, row.shape[1])
+    (y0, y1, xs, xs1), (_, _, xc, xc1), (total_h, w) = panel_boxes(student.shape[1], coach.shape[1], h, width)
     unit = max(0.45, h / 600)
-    band_top, band_bottom = round(48 * unit), round(96 * unit)
-    out = np.full((band_top + h + band_bottom, w, 3), 24, np.uint8)
-    x0 = (w - row.shape[1]) // 2
-    out[band_top : band_top + h, x0 : x0 + row.shape[1]] = row
+    out = np.full((total_h, w, 3), 24, np.uint8)
+    out[y0:y1, xs:xs1] = student
+    out[y0:y1, xs1:xc] = 20
+    out[y0:y1, xc:xc1] = coach
     colour = TEXT if score is None else score_bgr(score)
     _label(out, caption, round(10 * unit), round(34 * unit), 0.9 * unit, colour)
-    _label(out, "you", x0 + round(8 * unit), band_top + round(30 * unit), 0.8 * unit, TEXT)
-    _label(out, "coach", x0 + student.shape[1] + round(16 * unit), band_top + round(30 * unit), 0.8 * unit, TEXT)
+    _label(out, "you", xs + round(8 * unit), y0 + round(30 * unit), 0.8 * unit, TEXT)
+    _label(out, "coach", xc + round(8 * unit), y0 + round(30 * unit), 0.8 * unit, TEXT)
     if part is not None:
         lines = [part.replace("_", " ") + (f": {correction}" if correction else "")]
         lines = _wrap(lines[0], w - round(20 * unit), 0.85 * unit)[:2]
         for k, line in enumerate(lines):
-            y = band_top + h + round((36 + 38 * k) * unit)
+            y = y1 + round((36 + 38 * k) * unit)
             _label(out, line, round(10 * unit), y, 0.85 * unit, HIGHLIGHT)
     return out
