@@ -30,6 +30,7 @@ from .pipeline_worker import PipelineWorker
 from .practice_panel import PracticePanel
 from .record_control import RecordControl
 from .reference_chooser import ReferenceChooser
+from .review_control import install_review
 from .settings import AppSettings
 from .toolbar import build_actions
 from .video_view import VideoView
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         build_actions(self)
+        install_review(self)  # V and the rep list: replay a kept rep beside the coach (ui/review_control.py)
         self._start_pipeline()
         self.chooser = ReferenceChooser(self)
         self.chooser.reload(select=settings.reference if settings.has_reference else None)

@@ -149,7 +149,7 @@ Box = tuple[int, int, int, int]  # y0, y1, x0, x1
 
 def panel_boxes(student_w: int, coach_w: int, h: int, width: int | None = None) -> tuple[Box, Box, tuple[int, int]]:
     """Where compose puts the student and the coach panels of height h, and the (height, width) of its frame."""
-    unit = max(0.45, h / 600)
+    unit = max(0.45, h / 480)
     band_top, band_bottom = round(48 * unit), round(96 * unit)
     gap = max(2, h // 60)
     w = max(width or 0, student_w + gap + coach_w)
@@ -170,7 +170,7 @@ def compose(student: NDArray[np.uint8], coach: NDArray[np.uint8], caption: str, 
     """
     h = student.shape[0]
     (y0, y1, xs, xs1), (_, _, xc, xc1), (total_h, w) = panel_boxes(student.shape[1], coach.shape[1], h, width)
-    unit = max(0.45, h / 600)
+    unit = max(0.45, h / 480)
     out = np.full((total_h, w, 3), 24, np.uint8)
     out[y0:y1, xs:xs1] = student
     out[y0:y1, xs1:xc] = 20
@@ -180,8 +180,10 @@ def compose(student: NDArray[np.uint8], coach: NDArray[np.uint8], caption: str, 
     _label(out, "you", xs + round(8 * unit), y0 + round(30 * unit), 0.8 * unit, TEXT)
     _label(out, "coach", xc + round(8 * unit), y0 + round(30 * unit), 0.8 * unit, TEXT)
     if part is not None:
-        lines = [part.replace("_", " ") + (f": {correction}" if correction else "")]
-        lines = _wrap(lines[0], w - round(20 * unit), 0.85 * unit)[:2]
+        name = part.replace("_", " ")
+        # Advice names its part already ("left arm: raise it higher"); a bare part says what lost most.
+        text = correction if correction.startswith(name) else f"{name}: {correction}" if correction else name
+        lines = _wrap(text, w - round(20 * unit), 0.85 * unit)[:2]
         for k, line in enumerate(lines):
             y = y1 + round((36 + 38 * k) * unit)
             _label(out, line, round(10 * unit), y, 0.85 * unit, HIGHLIGHT)

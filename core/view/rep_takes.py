@@ -38,7 +38,7 @@ def window_for(durations: list[float]) -> float:
     return max(DEFAULT_WINDOW_S, 3.0 * max(durations, default=0.0) + 2.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one rep is one object: compared by identity, not by its arrays
 class RepTake:
     """One rep as filmed: JPEG frames, (T, 17, 3) COCO-17 keypoints in the frames' pixels, (T,) times."""
 
