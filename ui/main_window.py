@@ -28,6 +28,7 @@ from .capture_worker import Opener, describe
 from .library_list import LibraryPanel
 from .pipeline_worker import PipelineWorker
 from .practice_panel import PracticePanel
+from .presentation import install_presentation
 from .record_control import RecordControl
 from .reference_chooser import ReferenceChooser
 from .review_control import install_review
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_widgets()
         build_actions(self)
         install_review(self)  # V and the rep list: replay a kept rep beside the coach (ui/review_control.py)
+        install_presentation(self)  # F11: full screen for a class (ui/presentation.py)
         self._start_pipeline()
         self.chooser = ReferenceChooser(self)
         self.chooser.reload(select=settings.reference if settings.has_reference else None)
