@@ -9,6 +9,7 @@ import pytest
 from core.library.reference_library import Library
 from core.library.reference_video import load_reference_video, video_path
 from core.view.compare import BACKGROUND
+from core.view.review_store import load_takes, takes_path
 
 from .conftest import TESTDATA
 
@@ -20,11 +21,13 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
+    from core.app.history import HistoryStore
     from ui.presentation import toggle_presentation
     from ui.review_control import open_review
 
     lib = Library(tmp_path / "lib")
-    window = make_window(lib)
+    history = HistoryStore(tmp_path / "history.db")
+    window = make_window(lib, history)
 
     def fill_and_save(dialog):
         dialog.name.setText("punch")
@@ -82,3 +85,9 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     assert present.controls.isVisible()
     qtbot.keyClick(present, Qt.Key.Key_F11)
     assert not present.isVisible()
+
+    # Closing the window ends the stored session: its kept reps go beside the history for `export`.
+    (session,) = [s for s in history.sessions() if s.reps]
+    window.close()
+    kept = load_takes(takes_path(history.path, session.id))
+    assert [k.rep.index for k in kept] == [t.rep.index for t in takes] and kept[0].frames == takes[0].frames

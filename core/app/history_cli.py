@@ -55,6 +55,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         for path in export_session(store, args.session_id, args.out):
             print(f"wrote {path}")
+        from ..view.review_store import export_review  # the reps the app kept for review, if it did
+
+        if (video := export_review(store.path, args.session_id, args.out)) is not None:
+            print(f"wrote {video}")
     finally:
         store.close()
     return 0

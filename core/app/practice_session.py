@@ -28,6 +28,7 @@ from ..pose.skeleton import MEDIAPIPE33
 from ..score.scoring import PreparedReference
 from ..view.live_pipeline import Engine, Estimate, LivePipeline, ViewFrame, engine_for
 from ..view.rep_takes import RepTakeBuffer, window_for
+from ..view.review_store import save_takes, takes_path
 
 __all__ = ["PracticeSession", "RecordPhase", "RecordResult", "SourceState"]
 
@@ -68,6 +69,9 @@ class PracticeSession:
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
         self._record = PracticeRecord()
         self.rep_takes = RepTakeBuffer()  # the last reps as filmed, for review (core.view.rep_takes)
+        self._take_session: dict[int, int | None] = {}  # id(RepTake) -> the stored session it belongs to
+        if history is not None:
+            history.on_ending = self._save_takes
 
     # -- source (UI thread) ------------------------------------------------------------------------
     def open_source(self, name: str, is_camera: bool) -> int:
@@ -317,7 +321,9 @@ class PracticeSession:
     def _keep_rep(self, rep: Rep) -> None:
         cached = self._prepared.get(format_label(rep.move, rep.view))
         if cached is not None and rep.counted:
-            self.rep_takes.add_rep(rep, cached[0].label, cached[1], self.mirror_person)
+            take = self.rep_takes.add_rep(rep, cached[0].label, cached[1], self.mirror_person)
+            if take is not None and self.history is not None:
+                self._take_session[id(take)] = self.history.session_id
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
@@ -347,6 +353,20 @@ class PracticeSession:
             return "Video finished: no complete rep of this move was found"
         mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
         return f"Video finished: {n} rep{'s' * (n != 1)}, average {mean:.0f}, best {best:.0f}"
+
+    def _save_takes(self, session_id: int) -> None:
+        """A stored session ends: the reps kept for review go beside the history, for `export`."""
+        path = getattr(self.history.store, "path", None) if self.history is not None else None
+        kept = self.rep_takes.takes()  # still there for review after the set
+        self._take_session = {id(t): s for t in kept if (s := self._take_session.get(id(t))) is not None}
+        takes = [t for t in kept if self._take_session.get(id(t)) == session_id]
+        if path is None or not takes:
+            return
+        try:
+            save_takes(takes, takes_path(path, session_id))
+        except (OSError, ValueError) as exc:
+            if self.history is not None:
+                self.history.on_problem(f"The reps kept for review were not saved: {exc}")
 
     def _end_history(self) -> None:
         if self.history is not None:

@@ -154,8 +154,8 @@ class RepTakeBuffer:
         return min(takes, key=lambda k: k.rep.score) if takes else None
 
     def find(self, index: int) -> RepTake | None:
-        """The kept rep numbered `index` (Rep.index), or None if it was dropped from the buffer."""
-        return next((k for k in self.takes() if k.rep.index == index), None)
+        """The latest kept rep numbered `index` (Rep.index; a new practice counts from 1 again), or None."""
+        return next((k for k in reversed(self.takes()) if k.rep.index == index), None)
 
     @property
     def nbytes(self) -> int:
