@@ -19,22 +19,32 @@ from ..score.feedback import PART_SCORE_TO_MENTION, FeedbackItem
 from ..score.scoring import PreparedReference
 
 
-def rep_path(coco: NDArray[Any], prepared: PreparedReference, mirror: bool = False) -> NDArray[np.int64]:
+def rep_path(coco: NDArray[Any], prepared: PreparedReference, mirror: bool | None = None) -> NDArray[np.int64]:
     """(L, 2) int64 pairs (reference frame i, rep frame j) from (0, 0) to (N-1, T-1), both non-decreasing.
 
     coco: (T, 17, 3) the rep's keypoints (x, y px, confidence; NaN where nobody), T >= 1, at any frame rate.
+    mirror: compare the rep mirrored (a southpaw's jab against an orthodox reference); None: whichever side
+    aligns better, so a rep done on either side (core.match.sides) is followed without knowing which engine
+    found it.
     """
     kp = np.asarray(coco, np.float32)
-    if mirror:
-        kp = mirror_keypoints(kp, COCO17)
     seen = np.isfinite(kp[:, :, :2]).all(axis=-1).any(axis=1)
-    n = len(prepared)
     if seen.sum() < 3:  # nothing to align on: walk both at their own pace
-        return _diagonal(n, len(kp))
+        return _diagonal(len(prepared), len(kp))
+    sides = [False, True] if mirror is None else [mirror]
+    found = [_aligned(mirror_keypoints(kp, COCO17) if m else kp, seen, prepared) for m in sides]
+    return min(found, key=lambda f: f[1])[0]
+
+
+def _aligned(kp: NDArray[np.float32], seen: NDArray[np.bool_], prepared: PreparedReference
+             ) -> tuple[NDArray[np.int64], float]:  # fmt: skip
+    """The anchored path and its mean cost."""
     feats = compute_features(kp, COCO17, estimate_normalisation(kp[seen], COCO17))
     cost = total_cost(part_costs(feats, prepared.features), prepared.weights)  # (N, T)
     fill = float(np.nanmax(cost)) if np.isfinite(cost).any() else 1.0
-    return np.asarray(anchored_path(np.nan_to_num(cost, nan=fill)), np.int64)
+    cost = np.nan_to_num(cost, nan=fill)
+    path = np.asarray(anchored_path(cost), np.int64)
+    return path, float(cost[path[:, 0], path[:, 1]].mean())
 
 
 def _diagonal(n: int, m: int) -> NDArray[np.int64]:

@@ -124,7 +124,7 @@ def render_compare(source: str, reference: Reference, out: str | Path, mirror: b
     reps = _find_reps(coco, t, prepared, mirror, fps)
     rows = {r.index: np.flatnonzero((rel >= r.start - 1e-6) & (rel < r.end - 1e-6)) for r in reps}
     reps = [r for r in reps if len(rows[r.index]) >= 2]
-    paths = {r.index: rep_path(coco[rows[r.index]], prepared, mirror) for r in reps}
+    paths = {r.index: rep_path(coco[rows[r.index]], prepared) for r in reps}  # either side: a southpaw rep too
     worst = min(reps, key=lambda r: r.score).index if reps else 0
     steps = plan_steps(reps, paths, rows, len(coco), worst)
     n = _write(source, out, steps, coco, reps, reference, fps, frame_height, progress)

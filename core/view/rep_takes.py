@@ -67,7 +67,7 @@ class RepTake:
     @cached_property
     def path(self) -> NDArray[np.int64]:
         """(L, 2) pairs (reference frame, rep frame): core.match.rep_path."""
-        return rep_path(self.keypoints, self.prepared, self.mirror)
+        return rep_path(self.keypoints, self.prepared)  # either side: core.match.rep_path
 
     @cached_property
     def worst(self) -> tuple[str | None, str]:
