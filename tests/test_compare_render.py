@@ -124,3 +124,6 @@ def test_a_reference_without_video_shows_the_skeleton_and_the_cli_says_what_it_w
     background = (np.abs(coach.astype(int) - (48, 40, 36)).sum(axis=2) < 30).mean()
     cyan = ((coach[..., 0] > 180) & (coach[..., 1] > 140) & (coach[..., 2] < 90)).sum()
     assert background > 0.8 and cyan > 200
+
+    lib.delete(lib.find("punch")[0])  # the video goes with its reference
+    assert not path.exists() and not video_path(path).exists()

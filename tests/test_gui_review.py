@@ -73,6 +73,11 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     view.set_speed(0.25)
     assert abs(view.timer.interval() - 4 * normal) <= 4
     dialog.close()
+    # A rep chosen in the rep list opens on that rep.
+    window.rep_list.itemActivated.emit(window.rep_list.item(0))
+    chosen = window.review_dialog.view
+    assert chosen.take is not None and window.rep_list.item(0).text().startswith(f"#{chosen.take.rep.index} ")
+    window.review_dialog.close()
 
     present = toggle_presentation(window)
     assert present is not None and present.isVisible()
