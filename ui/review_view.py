@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.library.reference_video import load_reference_video
-from core.view.compare import CoachPanel, compose, student_panel
+from core.view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, student_panel
 from core.view.rep_takes import RepTake
 
 from .video_view import VideoView
@@ -142,6 +142,7 @@ class ReviewView(QWidget):
         ghost = coach.coco[i] if self.ghost.isChecked() else None
         left = student_panel(take.image(j), take.keypoints[j], PANEL_HEIGHT, part, ghost)
         caption = f"rep {take.rep.index}  {take.rep.score:.0f}  {self.speed:g}x"
+        correction = correction if part is not None else NOTHING_TO_CORRECT
         self.video.set_image(compose(left, coach.draw(i, part), caption, part, correction, take.rep.score))
         self.position.setText(f"step {self.step + 1}/{len(take.path)}  (you {j + 1}/{len(take)}, coach {i + 1})")
 

@@ -25,6 +25,7 @@ HIGHLIGHT = (0, 140, 255)  # BGR orange: the part to correct, on both sides
 BACKGROUND = (48, 40, 36)  # the plain background of a coach without video
 TEXT = (255, 255, 255)
 FONT = cv2.FONT_HERSHEY_SIMPLEX
+NOTHING_TO_CORRECT = "no part lost enough points to correct"  # under a rep without a worst part
 SLOW_FACTORS = {1.0: 1, 0.5: 2, 0.25: 4}  # playback speed -> output frames per path step
 
 
@@ -183,8 +184,9 @@ def compose(student: NDArray[np.uint8], coach: NDArray[np.uint8], caption: str, 
         name = part.replace("_", " ")
         # Advice names its part already ("left arm: raise it higher"); a bare part says what lost most.
         text = correction if correction.startswith(name) else f"{name}: {correction}" if correction else name
-        lines = _wrap(text, w - round(20 * unit), 0.85 * unit)[:2]
-        for k, line in enumerate(lines):
-            y = y1 + round((36 + 38 * k) * unit)
-            _label(out, line, round(10 * unit), y, 0.85 * unit, HIGHLIGHT)
+    else:
+        text = correction  # e.g. NOTHING_TO_CORRECT
+    for k, line in enumerate(_wrap(text, w - round(20 * unit), 0.85 * unit)[:2]):
+        y = y1 + round((36 + 38 * k) * unit)
+        _label(out, line, round(10 * unit), y, 0.85 * unit, HIGHLIGHT if part is not None else TEXT)
     return out

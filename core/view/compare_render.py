@@ -28,7 +28,7 @@ from ..pose.estimator import PoseEstimator, PoseSequence
 from ..pose.models import DEFAULT_MODEL
 from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference, score_take
-from ..view.compare import CoachPanel, compose, fit_height, slow_steps, student_panel
+from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, fit_height, slow_steps, student_panel
 from ..view.live_pipeline import engine_for
 
 Progress = Callable[[int, int], None]
@@ -158,6 +158,8 @@ def _write(source: str, out: Path, steps: list[CompareStep], coco: NDArray[np.fl
         else:
             speed = f"{SLOW_SPEED:g}x slow motion" if step.slow else "1x"
             caption, score = f"{'worst ' if step.slow else ''}rep {rep.index}  {rep.score:.0f}  {speed}", rep.score
+        if rep is not None and part is None:
+            correction = NOTHING_TO_CORRECT
         frame = compose(left, right, caption, part if rep else None, correction, score, size[0] or None)
         if writer is None:
             size = (frame.shape[1] // 2 * 2, frame.shape[0] // 2 * 2)

@@ -23,7 +23,7 @@ from ..library.references import Reference
 from ..match.live_events import Rep
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
-from ..view.compare import CoachPanel, compose, slow_steps, student_panel
+from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, slow_steps, student_panel
 from ..view.rep_takes import RepTake
 
 TAKES_SUFFIX = ".takes.npz"
@@ -106,6 +106,7 @@ def write_takes_video(takes: list[RepTake], out: Path, fps: float = 30.0) -> tup
         left = student_panel(take.image(j), take.keypoints[j], PANEL_HEIGHT, part)
         speed = f"{SLOW_SPEED:g}x slow motion" if slow else "1x"
         caption = f"{'worst ' if slow else ''}rep {take.rep.index}  {take.rep.score:.0f}  {speed}"
+        correction = correction if part is not None else NOTHING_TO_CORRECT
         return compose(left, coaches[take.label].draw(i, part), caption, part, correction, take.rep.score)
 
     plan = [(t, int(i), int(j), False) for t in takes for i, j in t.path]
