@@ -141,20 +141,31 @@ class PresentationView(QWidget):
         # The score as tall as the band: at 1080 lines it is ~230 px, legible from well beyond 5 m.
         font.setPixelSize(max(40, int(r.height() * 0.85)))
         p.setFont(font)
-        p.setPen(score_qcolor(score) if score is not None else QColor(130, 130, 130))
+        shown, colour = score, score_qcolor(score) if score is not None else QColor(130, 130, 130)
+        if score is None and self.window_.rep_scores:  # between reps: the last rep's score, dimmed (as the panel)
+            shown = self.window_.rep_scores[-1]
+            colour = score_qcolor(shown).darker(170)
+        p.setPen(colour)
         score_w = QFontMetrics(font).horizontalAdvance("100") + r.height() // 4
         p.drawText(QRect(r.x() + r.height() // 6, r.y(), score_w, r.height()), Qt.AlignmentFlag.AlignVCenter,
-                   "\u2014" if score is None else f"{score:.0f}")  # fmt: skip
+                   "\u2014" if shown is None else f"{shown:.0f}")  # fmt: skip
         font.setPixelSize(max(24, r.height() // 3))
         p.setFont(font)
         p.setPen(QColor(240, 240, 240))
         x = r.x() + score_w + r.height() // 3
         p.drawText(QRect(x, r.y(), r.width() - x, r.height() // 2), Qt.AlignmentFlag.AlignVCenter, f"Reps {reps}")
-        font.setPixelSize(max(20, r.height() // 4))
+        box = QRect(x, r.y() + r.height() // 2, r.width() - x - 20, r.height() // 2)
+        flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap)
+        px = max(20, r.height() // 4)
+        while px > 20:  # as large as fits: a long correction wraps, then shrinks, never runs off the screen
+            font.setPixelSize(px)
+            if QFontMetrics(font).boundingRect(box, flags, advice).height() <= box.height():
+                break
+            px -= 4
+        font.setPixelSize(px)
         p.setFont(font)
         p.setPen(QColor(255, 215, 90))
-        p.drawText(QRectF(x, r.y() + r.height() / 2, r.width() - x - 20, r.height() / 2),
-                   int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap), advice)  # fmt: skip
+        p.drawText(QRectF(box), flags, advice)
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
         self.controls.setGeometry(0, 0, self.width(), 80)
