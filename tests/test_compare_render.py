@@ -127,3 +127,26 @@ def test_a_reference_without_video_shows_the_skeleton_and_the_cli_says_what_it_w
 
     lib.delete(lib.find("punch")[0])  # the video goes with its reference
     assert not path.exists() and not video_path(path).exists()
+
+
+def test_the_coach_video_follows_the_saved_example_trimmed_split_added_or_replaced(tmp_path, pose_cache):
+    punch = pose_cache.get("punch_side")
+    source = str(TESTDATA / "punch_side.mp4")
+    original, _ = read_frames(source)
+    lib = Library(tmp_path / "lib")
+    # A split keeps one rep of the recorded span as the first example: its video is that stretch.
+    ref = make_reference(punch.slice(20, 60), "punch", "side")
+    path = lib.save(ref)
+    assert keep_recording(path, ref, punch.keypoints, False, source_frames(source, 0)) is not None
+    coach = load_reference_video(lib.find("punch")[0])
+    assert coach is not None and len(coach) == 40
+
+    def differ(a: np.ndarray, b: np.ndarray) -> float:
+        return float(((thumb(a) - thumb(b)) ** 2).mean())
+
+    assert differ(coach.frames[10], original[30]) < differ(coach.frames[10], original[10]) / 4
+    # An example added to the move keeps the move's video; a first example from keypoints removes it.
+    assert keep_recording(path, ref, punch.keypoints[:30], True, source_frames(source, 0)) is None
+    assert video_path(path).is_file()
+    assert keep_recording(path, ref, punch.keypoints[60:], False, source_frames(source, 0)) is None
+    assert not video_path(path).exists() and load_reference_video(lib.find("punch")[0]) is None
