@@ -7,9 +7,10 @@ from pathlib import Path
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from core.app.errors import PoseCoachError
 from core.app.history import HistoryStore, local_time
 from core.view.report import export_session, plot_progress, plot_speed, speed_trend_text, weakest_part_text
+from core.view.review_store import export_review
 
 ALL_MOVES = "All moves"
 COLUMNS = ["#", "started", "move", "reps", "best", "average", "source"]
@@ -152,6 +154,12 @@ class HistoryView(QWidget):
             return
         try:
             paths = export_session(self.store, session, folder)
+            # The reps the app kept for review, as a video (a few seconds of work: core.view.review_store).
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                paths += [v] if (v := export_review(self.store.path, session, folder)) is not None else []
+            finally:
+                QApplication.restoreOverrideCursor()
         except (PoseCoachError, OSError) as exc:
             QMessageBox.warning(self, "Export", f"The session could not be exported: {exc}")
             return

@@ -28,8 +28,10 @@ from .capture_worker import Opener, describe
 from .library_list import LibraryPanel
 from .pipeline_worker import PipelineWorker
 from .practice_panel import PracticePanel
+from .presentation import install_presentation
 from .record_control import RecordControl
 from .reference_chooser import ReferenceChooser
+from .review_control import install_review
 from .settings import AppSettings
 from .toolbar import build_actions
 from .video_view import VideoView
@@ -69,6 +71,8 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         build_actions(self)
+        install_review(self)  # V and the rep list: replay a kept rep beside the coach (ui/review_control.py)
+        install_presentation(self)  # F11: full screen for a class (ui/presentation.py)
         self._start_pipeline()
         self.chooser = ReferenceChooser(self)
         self.chooser.reload(select=settings.reference if settings.has_reference else None)
@@ -212,11 +216,13 @@ class MainWindow(QMainWindow):
 
     def _source_finished(self, generation: int, early: str = "") -> None:
         """The file played to its end; `early`: why it ended before its header said (a truncated file)."""
+        # The reps the engine still holds back are decided first, while the stored session is open to keep them
+        # (an older source's signal gets none: waiting_reps checks the generation).
+        for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
+            self._rep_done(generation, rep, rep_label(rep))
         if not self.session.source_ended(generation, early):
             return  # a replaced source's late `ended` must not stop the current one
         self.capture.finished_by_itself()
-        for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
-            self._rep_done(generation, rep, rep_label(rep))
         for hold in self.session.last_holds:  # a hold still running when the video ended
             self.panel.add_hold(hold)
         self.panel.show_finished(self.session.rep_scores)

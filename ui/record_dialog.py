@@ -32,6 +32,7 @@ from core.library.labels import format_label
 from core.library.recording import RecordedTake, store_move, take_examples
 from core.library.reference_format import MAX_TARGET_S, MIN_TARGET_S
 from core.library.reference_library import Library
+from core.library.reference_video import keep_recording
 from core.library.references import Reference
 from core.pose.skeleton import to_coco17
 from core.pose.view_hint import suggest_view
@@ -200,6 +201,9 @@ class RecordDialog(QDialog):
                 ref = store_hold(self.library, take_hold(clip), move, view, target, overwrite=overwrite)
             else:
                 ref = store_move(self.library, clips, move, view, add=adding, overwrite=overwrite)
+                # The coach's video beside it, from the previews of the kept span (core.library.reference_video).
+                frames = lambda i, j: (self.take.preview(k) for k in range(a + i, a + j))  # noqa: E731
+                keep_recording(self.library.path_for(ref.move, ref.view), ref, clip.keypoints, adding, frames)
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot save", str(exc))
             return

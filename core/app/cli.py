@@ -172,9 +172,11 @@ def cmd_record(args: argparse.Namespace) -> int:
         raise PoseCoachError("--add keeps the move's examples and --overwrite replaces them: choose one")
     loader = TakeLoader(args.fps, args.size, args.model)
     clips: list[PoseSequence] = []
+    spans: list[PoseSequence] = []  # the first one's video is kept beside the reference
     try:
         for source in args.sources:
-            examples, was_split = take_examples(_span(loader.load(source), args), args.split)
+            spans.append(_span(loader.load(source), args))
+            examples, was_split = take_examples(spans[-1], args.split)
             if args.split and not was_split:
                 print(f"{source}: no clear rest between reps; kept as one example", file=sys.stderr)
             clips += examples
@@ -182,6 +184,10 @@ def cmd_record(args: argparse.Namespace) -> int:
         loader.close()
     sources = ", ".join(dict.fromkeys(c.source for c in clips)) + (" (split into reps)" if args.split else "")
     ref = store_move(lib, clips, args.name, args.view, add=args.add, overwrite=args.overwrite, source=sources)
+    from ..library.reference_video import keep_recording_of
+
+    start = 0 if args.start is None else int(round(args.start * spans[0].fps))
+    keep_recording_of(lib.path_for(ref.move, ref.view), ref, spans[0], args.sources[0], start, args.add)
     verb = "added" if args.add else "saved"
     print(
         f"{verb} {len(clips)} example(s) ({', '.join(f'{len(c)}' for c in clips)} frames); "

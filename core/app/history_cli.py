@@ -55,6 +55,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         for path in export_session(store, args.session_id, args.out):
             print(f"wrote {path}")
+        from ..view.review_store import export_review  # the reps the app kept for review, if it did
+
+        if (video := export_review(store.path, args.session_id, args.out)) is not None:
+            print(f"wrote {video}")
     finally:
         store.close()
     return 0
@@ -72,6 +76,11 @@ def cmd_render(args: argparse.Namespace) -> int:
         from ..frame.sources import size_ignored_warning
 
         print(f"warning: {size_ignored_warning(args.source)}", file=sys.stderr)
+    if args.compare:
+        from ..view.compare_render import describe, render_compare
+
+        print(describe(render_compare(args.source, refs[0], args.out, args.mirror, model=args.model), args.out))
+        return 0
     frames = render_video(args.source, refs[0], args.out, args.mirror, model=args.model)
     print(f"wrote {args.out} ({frames} frames)")
     return 0
@@ -101,5 +110,10 @@ def add_history_commands(
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
     p.add_argument("--out", required=True, metavar="FILE.mp4")
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="the review video: take and reference side by side, aligned, the worst rep again slowed down",
+    )
     common(p)
     p.set_defaults(func=cmd_render)

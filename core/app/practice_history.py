@@ -31,6 +31,7 @@ class PracticeHistory:
         self.on_problem = on_problem
         self.session_id: int | None = None
         self.on_ended: Callable[[], None] = lambda: None  # e.g. refresh a history view
+        self.on_ending: Callable[[int], None] = lambda session_id: None  # e.g. keep its reps for review
 
     def begin(self, source: str, reference: Reference | None) -> None:
         """Start a stored session unless one is open (a camera that came back continues its session)."""
@@ -55,6 +56,7 @@ class PracticeHistory:
     def end(self) -> None:
         if self.session_id is None:
             return
+        self.on_ending(self.session_id)
         with contextlib.suppress(Exception):  # the session keeps its reps either way
             self.store.end_session(self.session_id)
         self.session_id = None

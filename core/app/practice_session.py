@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
+from ..library.labels import format_label
 from ..library.references import Reference
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
@@ -26,6 +27,8 @@ from ..match.live_events import LiveUpdate, Rep
 from ..pose.skeleton import MEDIAPIPE33
 from ..score.scoring import PreparedReference
 from ..view.live_pipeline import Engine, Estimate, LivePipeline, ViewFrame, engine_for
+from ..view.rep_takes import RepTakeBuffer, window_for
+from ..view.review_store import save_takes, takes_path
 
 __all__ = ["PracticeSession", "RecordPhase", "RecordResult", "SourceState"]
 
@@ -65,6 +68,10 @@ class PracticeSession:
         self.rep_scores: list[float] = []
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
         self._record = PracticeRecord()
+        self.rep_takes = RepTakeBuffer()  # the last reps as filmed, for review (core.view.rep_takes)
+        self._take_session: dict[int, int | None] = {}  # id(RepTake) -> the stored session it belongs to
+        if history is not None:
+            history.on_ending = self._save_takes
 
     # -- source (UI thread) ------------------------------------------------------------------------
     def open_source(self, name: str, is_camera: bool) -> int:
@@ -177,6 +184,7 @@ class PracticeSession:
         self._rep_offset, self._time_shift = 0, 0.0
         self._engine_t0 = self._practice_t0 = None
         self.rep_scores = []
+        self.rep_takes.window_s = window_for([r.duration for r in self.references])
 
     def _engine_reps(self) -> int:
         return self.engine.rep_count if self.engine is not None else 0
@@ -251,6 +259,7 @@ class PracticeSession:
                 return None
             engine = self.engine
             update = self._push(engine, est.keypoints, frame.t)
+            self._keep_take(frame, est, update)
             finished = self._record.add(frame.t, frame.image, est.keypoints)
             recording = self._record.elapsed
             mirror = self.mirror_display
@@ -296,7 +305,25 @@ class PracticeSession:
                 return []
             ended = engine.finish()
             self.last_holds = [h for h in ended if isinstance(h, Hold)]
-            return [self._in_practice(rep) for rep in ended if isinstance(rep, Rep)]
+            reps = [self._in_practice(rep) for rep in ended if isinstance(rep, Rep)]
+            for rep in reps:
+                self._keep_rep(rep)
+            return reps
+
+    def _keep_take(self, frame: Frame, est: Estimate, update: LiveUpdate | None) -> None:
+        """Under the lock: the frame into the review buffer; a new rep's frames kept there."""
+        if update is None or self._practice_t0 is None:
+            return
+        self.rep_takes.add_frame(frame.t - self._practice_t0, frame.image, est.keypoints)
+        if update.new_rep is not None:
+            self._keep_rep(update.new_rep)
+
+    def _keep_rep(self, rep: Rep) -> None:
+        cached = self._prepared.get(format_label(rep.move, rep.view))
+        if cached is not None and rep.counted:
+            take = self.rep_takes.add_rep(rep, cached[0].label, cached[1], self.mirror_person)
+            if take is not None and self.history is not None:
+                self._take_session[id(take)] = self.history.session_id
 
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
@@ -326,6 +353,20 @@ class PracticeSession:
             return "Video finished: no complete rep of this move was found"
         mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
         return f"Video finished: {n} rep{'s' * (n != 1)}, average {mean:.0f}, best {best:.0f}"
+
+    def _save_takes(self, session_id: int) -> None:
+        """A stored session ends: the reps kept for review go beside the history, for `export`."""
+        path = getattr(self.history.store, "path", None) if self.history is not None else None
+        kept = self.rep_takes.takes()  # still there for review after the set
+        self._take_session = {id(t): s for t in kept if (s := self._take_session.get(id(t))) is not None}
+        takes = [t for t in kept if self._take_session.get(id(t)) == session_id]
+        if path is None or not takes:
+            return
+        try:
+            save_takes(takes, takes_path(path, session_id))
+        except (OSError, ValueError) as exc:
+            if self.history is not None:
+                self.history.on_problem(f"The reps kept for review were not saved: {exc}")
 
     def _end_history(self) -> None:
         if self.history is not None:

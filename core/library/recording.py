@@ -25,7 +25,9 @@ from ..pose.estimator import PoseSequence
 from ..pose.skeleton import MEDIAPIPE33
 
 MAX_SECONDS = 60.0
-PREVIEW_WIDTH = 240
+# Previews' shorter side (px): enough to trim on, and kept as the coach's video of the reference
+# (core.library.reference_video), which wants ~240 px high for a landscape camera too.
+PREVIEW_SHORT_SIDE = 240
 # Below this a span shows mostly nobody: no use as a reference.
 MIN_DETECTED = 0.5
 
@@ -80,7 +82,8 @@ class TakeRecorder:
             return  # a frame from before the last one (another source's clock) is not part of this take
         h, w = image.shape[:2]
         self.frame_size = (w, h)
-        small = cv2.resize(image, (PREVIEW_WIDTH, max(1, round(h * PREVIEW_WIDTH / w))), interpolation=cv2.INTER_AREA)
+        s = min(1.0, PREVIEW_SHORT_SIDE / min(h, w))
+        small = cv2.resize(image, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
         ok, jpg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
         self._previews.append(jpg.tobytes() if ok else b"")
         self._kp.append(np.full((33, 3), np.nan, np.float32) if keypoints is None else keypoints.astype(np.float32))

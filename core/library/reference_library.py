@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..app.errors import LibraryError, describe_os_error
+from ..library.reference_video import remove_reference_video
 from ..library.references import MAX_FILE_BYTES, SUFFIX, Reference, slug, write_atomic
 
 # Not a *.json name: the folder's references are its .json files.
@@ -148,7 +149,9 @@ class Library:
         """Remove one of the user's references; a starter move cannot be deleted (hide it)."""
         if ref.starter:
             raise LibraryError(f"'{ref.label}' ships with the app and cannot be deleted; hide it instead")
-        self.path_for(ref.move, ref.view).unlink(missing_ok=True)
+        path = self.path_for(ref.move, ref.view)
+        path.unlink(missing_ok=True)
+        remove_reference_video(path)  # the coach's video goes with its reference (core.library.reference_video)
         self._refs = None
 
     # -- hiding starter moves -----------------------------------------------------------------------

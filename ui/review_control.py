@@ -1,0 +1,64 @@
+"""Review in the main window (UI thread): the V key and the rep list open the review of a kept rep.
+
+One call from the main window (install_review); the reps come from the practice session's buffer
+(core.view.rep_takes), the pictures from core.view.compare.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QListWidgetItem, QToolBar
+
+from .review_view import ReviewDialog
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+_REP_NUMBER = re.compile(r"^#(\d+)\s")  # the rep list's lines start with the rep's number (ui/practice_panel.py)
+
+
+def install_review(window: MainWindow) -> None:
+    """Sets window.act_review (V: the worst kept rep) and opens a rep double-clicked in the rep list."""
+    act = QAction("Review", window)
+    act.setShortcut(QKeySequence("V"))
+    act.setToolTip("Replay the worst rep beside the coach, slowed down (V); double-click a rep for that one")
+    act.triggered.connect(lambda _checked=False: open_review(window))
+    bar = window.findChild(QToolBar, "main-toolbar")  # ui/toolbar.py
+    if bar is not None:
+        bar.addAction(act)
+    else:
+        window.addAction(act)
+    window.act_review = act
+    window.rep_list.itemActivated.connect(lambda item: _open_item(window, item))
+    window.source_ended.connect(lambda: _offer(window))
+
+
+def open_review(window: MainWindow, index: int | None = None) -> ReviewDialog:
+    """The review window on rep `index` (a kept one), else on the worst kept rep."""
+    takes = window.session.rep_takes.takes()
+    first = window.session.rep_takes.find(index) if index is not None else window.session.rep_takes.worst()
+    old = getattr(window, "review_dialog", None)
+    if old is not None:
+        old.close()
+    dialog = ReviewDialog(takes, first, window)
+    window.review_dialog = dialog
+    dialog.show()
+    return dialog
+
+
+def _open_item(window: MainWindow, item: QListWidgetItem) -> None:
+    found = _REP_NUMBER.match(item.text())
+    if found is not None:
+        index = int(found.group(1))
+        if window.session.rep_takes.find(index) is None:
+            window.statusBar().showMessage(f"Rep #{index} is no longer kept (only the last reps are)", 6000)
+            return
+        open_review(window, index)
+
+
+def _offer(window: MainWindow) -> None:
+    if window.session.rep_takes.worst() is not None:
+        window.statusBar().showMessage("Press V to replay the worst rep beside the coach, slowed down", 15000)
