@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from numpy.typing import NDArray
@@ -45,7 +45,12 @@ class StreamVoice:
             self.timeline = SpeechTimeline(load_synth())
 
     def frame(
-        self, keypoints: NDArray[Any] | None, t: float, skeleton: str, update: LiveUpdate, summary: Callable[[], dict[str, object]]
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str,
+        update: LiveUpdate,
+        summary: Callable[[], dict[str, object]],
     ) -> list[dict[str, object]]:
         """Events of one frame; `summary` is the session so far (said when the set is ended by gesture)."""
         self.t = t
@@ -55,7 +60,8 @@ class StreamVoice:
             command = self.gestures.push(keypoints, t, skeleton).command
             if command is not None:
                 events.append(command.as_dict())
-                said = self.policy.summary(summary(), t) if command.name == "end_set" else self.policy.command(command.name, t)
+                end = command.name == "end_set"
+                said = self.policy.summary(summary(), t) if end else self.policy.command(command.name, t)
                 cues += [said] if said is not None else []
         return events + self._say(cues, t)
 

@@ -42,12 +42,12 @@ class SpeechTimeline:
         """Offer the cues raised at `now`; returns the cue that starts now, if one does."""
         for cue in cues:
             self.scheduler.offer(cue)
-        cue = self.scheduler.next_due(now)
-        if cue is None:
+        due = self.scheduler.next_due(now)
+        if due is None:
             return None
-        samples = self.synth.pcm(cue.text)
+        samples = self.synth.pcm(due.text)
         self.scheduler.started(now, len(samples) / self.synth.sample_rate)
-        self.spoken.append(Spoken(now, cue, samples))
+        self.spoken.append(Spoken(now, due, samples))
         return self.spoken[-1]
 
     def finish(self, cues: list[Cue], now: float) -> list[Spoken]:
