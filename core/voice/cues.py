@@ -75,8 +75,9 @@ class CuePolicy:
     corrections: CorrectionTimer = field(default_factory=CorrectionTimer)
     hold_mark: int = 0  # the last 5 s mark said in the running hold
 
-    def on_update(self, u: LiveUpdate) -> list[Cue]:
-        cues = [] if u.new_rep is None else self.on_rep(u.new_rep, u.t)
+    def on_update(self, u: LiveUpdate, reps: bool = True) -> list[Cue]:
+        """reps=False: the caller hands completed reps to on_rep itself (the window gets each rep once)."""
+        cues = [] if u.new_rep is None or not reps else self.on_rep(u.new_rep, u.t)
         if u.hold is not None:
             mark = int(u.hold.held // HOLD_MARK_S) * HOLD_MARK_S if u.hold.holding else 0
             if mark > self.hold_mark:

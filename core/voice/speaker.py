@@ -1,0 +1,106 @@
+"""The app's voice: a thread that says cues one at a time, so speech never stalls the frame loop.
+
+`say` (any thread) only puts the cue in a bounded queue; the speaker thread stamps it with the wall clock,
+lets core.voice.scheduler choose what to say when the voice is free, synthesises (cached) and plays it.
+The engine and the audio device open on the first cue (the window starts no slower); if either is
+missing, `on_note` hears one sentence and the speaker goes on silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .cues import Cue
+from .scheduler import CueScheduler
+from .synth import Synthesiser, VoiceUnavailable, load_synth
+
+QUEUE_SIZE = 8  # cues not yet looked at: the scheduler keeps one of them; a flood is dropped, never backlogged
+
+
+class Sink(Protocol):
+    def play(self, samples: NDArray[np.int16], rate: int, volume: float) -> None:
+        """Blocks until the samples have been played."""
+        ...
+
+
+def default_sink() -> Sink:
+    from .audio_out import SoundDeviceSink
+
+    return SoundDeviceSink()
+
+
+class Speaker:
+    """Owns the speaker thread; `say`, `muted`, `volume` and `close` are for the caller's thread."""
+
+    def __init__(
+        self,
+        on_note: Callable[[str], None] = lambda _: None,
+        synth: Callable[[], Synthesiser] = load_synth,
+        sink: Callable[[], Sink] = default_sink,
+    ) -> None:
+        self.on_note = on_note
+        self.muted = False
+        self.volume = 1.0
+        self.said: list[tuple[float, float, Cue]] = []  # (offered, started) wall-clock times; benches, tests
+        self._make_synth, self._make_sink = synth, sink
+        self._queue: queue.Queue[Cue | None] = queue.Queue(QUEUE_SIZE)
+        self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
+        self._thread.start()
+
+    def say(self, cue: Cue) -> None:
+        """Never blocks: a full queue drops the cue (the voice is far behind; newer cues follow)."""
+        if self.muted:
+            return
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(replace(cue, t=time.monotonic()))
+
+    def close(self, timeout: float = 2.0) -> None:
+        try:
+            self._queue.put(None, timeout=timeout)
+        except queue.Full:
+            return
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        scheduler = CueScheduler()
+        engine: tuple[Synthesiser, Sink] | None = None
+        silent = False  # the engine or the device is missing: said once, then cues are dropped
+        while True:
+            cues: list[Cue | None] = []
+            with contextlib.suppress(queue.Empty):
+                cues.append(self._queue.get(timeout=0.05 if scheduler.pending is not None else None))
+                while True:  # everything that arrived while a cue was said: the newest replaces the older
+                    cues.append(self._queue.get_nowait())
+            if None in cues:
+                return
+            for cue in cues:
+                if cue is not None:
+                    scheduler.offer(cue)
+            due = scheduler.next_due(time.monotonic())
+            if due is None or silent or self.muted:
+                continue
+            try:
+                if engine is None:
+                    engine = (self._make_synth(), self._make_sink())
+                synth, sink = engine
+                samples = synth.pcm(due.text)
+                started = time.monotonic()
+                self.said.append((due.t, started, due))
+                scheduler.started(started, 0.0)  # play() returns when the cue has been heard
+                sink.play(samples, synth.sample_rate, self.volume)
+                scheduler.started(time.monotonic(), 0.0)
+            except VoiceUnavailable as exc:
+                silent = True
+                self.on_note(f"Voice off: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a speech fault must never end the session
+                silent = True
+                self.on_note(f"Voice off after an error: {exc}")
