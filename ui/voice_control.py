@@ -170,6 +170,11 @@ class VoiceControl(QObject):
             w.session.choose_references(w.session.references)  # the next set counts from one
             w.panel.clear()
 
+    def warm_up(self) -> None:
+        """Load the voice in the background and prepare the countdown's words (the window opened for real)."""
+        if not self.speaker.muted:
+            self.speaker.warm_up(tuple(self.policy.countdown(n, 0).text for n in (3, 2, 1)))
+
     def close(self) -> None:
         self.timer.stop()
         self.speaker.close()

