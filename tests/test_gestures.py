@@ -11,7 +11,7 @@ from core.app.cli import main as cli_main
 from core.library.reference_library import Library
 from core.library.references import make_reference
 from core.match.gestures import GestureRecognizer, pose_gesture
-from core.pose.skeleton import to_coco17
+from core.pose.skeleton import C, to_coco17
 
 
 def commands(keypoints: np.ndarray, fps: float, skeleton: str = "mediapipe33", **kw) -> list:
@@ -65,6 +65,25 @@ def test_jumping_jacks_raise_both_hands_every_rep_and_trigger_nothing(pose_cache
 def test_practice_of_other_moves_triggers_nothing(pose_cache, clip):
     seq = pose_cache.get(clip)
     assert commands(seq.keypoints, seq.fps) == []
+
+
+def test_one_hand_held_up_gives_one_next_command(pose_cache):
+    """Real frames spliced: the person standing with arms down (the clip's start), the left arm taken from the
+    held top of the first rep (moved to the standing shoulder), for 1.5 s, then arms down again."""
+    jacks = pose_cache.get("jumping_jacks_front")
+    coco = to_coco17(jacks.keypoints, jacks.skeleton).copy()
+    up = arms_up_frames(jacks)
+    top = up[len(up) // 3 : -len(up) // 3]
+    held = np.resize(np.concatenate([top, top[::-1][1:-1]]), round(1.5 * jacks.fps))
+    standing = coco[:5]  # arms down, before the first jump
+    arm = [C["left_elbow"], C["left_wrist"]]
+    frames = []
+    for k, src in enumerate(held):
+        frame = standing[k % len(standing)].copy()
+        frame[arm, :2] = coco[src, arm, :2] - coco[src, C["left_shoulder"], :2] + frame[C["left_shoulder"], :2]
+        frames.append(frame)
+    take = np.concatenate([np.resize(standing, (24, *standing.shape[1:])), frames, standing])
+    assert [c.name for c in commands(take, jacks.fps, "coco17")] == ["next"]
 
 
 def test_stepping_out_of_frame_for_3_s_ends_the_set_once(pose_cache):

@@ -26,6 +26,7 @@ ABOVE_HEAD = 0.25  # a raised wrist is this far above the nose, in torso lengths
 STILL_RADIUS = 0.18  # torso lengths: the hands' wander while held (a jack travels 0.5 over the head)
 GRACE_S = 0.3  # a dropped frame or a flicker of the pose model shorter than this does not restart a hold
 REFRACTORY_S = 1.5  # after a command, none for this long (the arms coming down pass through other poses)
+WRISTS = (C["left_wrist"], C["right_wrist"])
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,17 @@ def pose_gesture(coco: NDArray[Any]) -> tuple[str | None, NDArray[np.float64] | 
     neck = (xy[C["left_shoulder"]] + xy[C["right_shoulder"]]) / 2
     pelvis = (xy[C["left_hip"]] + xy[C["right_hip"]]) / 2
     torso = float(np.linalg.norm(neck - pelvis))
-    if not np.isfinite(torso) or not np.isfinite(nose).all():
+    if not np.isfinite(torso) or torso <= 0 or not np.isfinite(nose).all():
         return None, None
-    rel = (xy[[C["left_wrist"], C["right_wrist"]]] - nose) / torso  # (2, 2); y down
+    wrists = xy[list(WRISTS)]
+    rel = (wrists - nose) / torso  # (2, 2); y down
     raised = np.nan_to_num(-rel[:, 1], nan=-np.inf) >= ABOVE_HEAD
     if raised.all():
         return "record", rel.ravel()
     if raised.any():
-        low = rel[int(np.argmin(raised))]  # the other hand: down, below the shoulders, or not seen at all
-        if not np.isfinite(low).all() or (xy[C["left_wrist"] if raised[1] else C["right_wrist"], 1] > neck[1]):
-            return "next", rel[int(np.argmax(raised))]
+        up, down = (0, 1) if raised[0] else (1, 0)
+        if wrists[down, 1] > neck[1]:  # the other hand seen, below the shoulders (NaN: not seen, compares False)
+            return "next", rel[up]
     return None, None
 
 

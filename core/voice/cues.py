@@ -97,7 +97,7 @@ class CuePolicy:
     def on_rep(self, rep: Rep, t: float) -> list[Cue]:
         """A completed rep: its number and score; a rep on the other side says which side to use."""
         if rep.counted:
-            return [Cue(t, count_phrase(rep.index, rep.score if self.verbosity in VERBOSITIES else None), "count")]
+            return [Cue(t, count_phrase(rep.index, rep.score), "count")]
         return [Cue(t, correction_phrase(rep.feedback[0].message), "correction")] if rep.feedback else []
 
     def countdown(self, seconds_left: int, t: float) -> Cue:

@@ -13,6 +13,7 @@ import os
 import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Protocol
@@ -54,7 +55,7 @@ class Speaker:
         self.on_note = on_note
         self.muted = False
         self.volume = 1.0
-        self.said: list[tuple[float, float, Cue]] = []  # (offered, started) wall-clock times; benches, tests
+        self.said: deque[tuple[float, float, Cue]] = deque(maxlen=64)  # (offered, started, cue); benches, tests
         self._make_synth, self._make_sink = synth, sink
         # A cue; a tuple of phrases to prepare (warm_up); None: stop.
         self._queue: queue.Queue[Cue | tuple[str, ...] | None] = queue.Queue(QUEUE_SIZE)
