@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import wave
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from core.app.cli import main as cli_main
 from core.library.reference_library import Library
 from core.library.references import make_reference
+from core.match.hold_events import HoldStatus
 from core.match.live import LiveEngine
 from core.match.live_events import LiveUpdate
 from core.score.feedback import FeedbackItem
@@ -19,7 +21,11 @@ from core.voice.cues import Cue, CuePolicy
 from core.voice.phrases import count_phrase, number_words
 from core.voice.scheduler import CueScheduler
 
-synth_module = pytest.importorskip("piper", reason="the voice extra is not installed: pip install -e '.[voice]'")
+
+@pytest.fixture(scope="module")
+def engine_installed() -> None:
+    """The speech engine is the `voice` extra (in the dev extra): without it only the pure logic is tested."""
+    pytest.importorskip("piper", reason="the voice extra is not installed: pip install -e '.[voice]'")
 
 
 def update(t: float, feedback: tuple[FeedbackItem, ...] = (), status: str = "ok") -> LiveUpdate:
@@ -60,6 +66,17 @@ def test_counts_only_says_no_corrections():
     assert [c for k in range(300) for c in policy.on_update(update(k / 30, (ARM,)))] == []
 
 
+def test_a_running_hold_says_its_time_every_5_s():
+    policy = CuePolicy()
+    said = []
+    for k in range(13 * 30):  # held from 1 s to 12 s, then the pose is left
+        held = max(0.0, k / 30 - 1.0) if k < 12 * 30 else 0.0
+        status = HoldStatus(held > 0, held > 0, held, 10.0, 0.01, 0, 0.0)
+        u = LiveUpdate(0, k / 30, "ok", None, {}, None, None, (), 0, hold=status)
+        said += [c.text for c in policy.on_update(u)]
+    assert said == ["Five seconds.", "Ten seconds."]
+
+
 def test_a_newer_cue_replaces_a_waiting_one_and_a_stale_one_is_dropped():
     s = CueScheduler()
     s.offer(Cue(0.0, "Head: keep your head up.", "correction"))
@@ -75,7 +92,7 @@ def test_a_newer_cue_replaces_a_waiting_one_and_a_stale_one_is_dropped():
     assert s.next_due(10.0) is None  # waited past its time to live: "four" said long after the rep is wrong
 
 
-def test_the_reps_of_a_real_stream_are_each_counted_in_order_without_overlap(squat_reps, pose_cache):
+def test_the_reps_of_a_real_stream_are_each_counted_in_order_without_overlap(squat_reps, pose_cache, engine_installed):
     from core.voice.synth import load_synth
     from core.voice.timeline import SpeechTimeline
 
@@ -120,7 +137,7 @@ def speech_onsets(path, merge_s: float = 0.1) -> tuple[np.ndarray, list[tuple[fl
     return db, segments
 
 
-def test_stream_speech_wav_speaks_each_rep_just_after_it(squat_take, capsys):
+def test_stream_speech_wav_speaks_each_rep_just_after_it(squat_take, capsys, engine_installed):
     wav = squat_take / "speech.wav"
     args = ["stream", str(squat_take / "squat.npy"), "--reference", "squat", "--library", str(squat_take / "lib")]
     assert cli_main([*args, "--no-starter", "--quiet", "--speech", str(wav)]) == 0
@@ -138,7 +155,7 @@ def test_stream_speech_wav_speaks_each_rep_just_after_it(squat_take, capsys):
         assert any(c["start"] - 0.05 <= start and end <= c["start"] + c["duration"] + 0.05 for c in cues), start
     spoken = np.zeros(len(db), bool)
     for c in cues:
-        spoken[int(c["start"] / 0.02) : int((c["start"] + c["duration"]) / 0.02) + 1] = True
+        spoken[max(0, int(c["start"] / 0.02) - 1) : int((c["start"] + c["duration"]) / 0.02) + 2] = True  # +-1 frame
     assert db[~spoken].max() < -90
     assert cues[-1]["kind"] == "summary" and "Set done" in cues[-1]["text"]
 
@@ -148,3 +165,11 @@ def test_stream_speech_into_a_missing_folder_fails_before_streaming(squat_take, 
     assert cli_main([*args, "--speech", str(squat_take / "nowhere" / "x.wav")]) == 2
     captured = capsys.readouterr()
     assert "does not exist" in captured.err and '"frame"' not in captured.out
+
+
+def test_stream_speech_without_the_engine_says_what_to_install(squat_take, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "piper", None)  # as on an install without the voice extra
+    args = ["stream", str(squat_take / "squat.npy"), "--reference", "squat", "--library", str(squat_take / "lib")]
+    assert cli_main([*args, "--speech", str(squat_take / "x.wav")]) == 2
+    assert "pip install 'posecoach[voice]'" in capsys.readouterr().err
+    assert not (squat_take / "x.wav").exists()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
+VOICE_TEXT = {True: "Voice on", False: "Voice off"}
 VOLUMES = (0.25, 0.5, 0.75, 1.0)
 SAY = {"counts": "Say counts and scores only", "corrections": "Say counts, scores and corrections"}
 RING_FROM = 0.4  # the ring shows from this far into a hold: a jumping jack's raise (0.38 s of 1 s) shows none
@@ -61,7 +62,7 @@ class VoiceControl(QObject):
 
     def _build_actions(self) -> None:
         w, s = self.window, self.window.settings
-        self.act_voice = QAction("Voice", w, checkable=True, checked=not self.speaker.muted)
+        self.act_voice = QAction(VOICE_TEXT[not self.speaker.muted], w, checkable=True, checked=not self.speaker.muted)
         self.act_voice.setShortcut(QKeySequence("V"))
         self.act_voice.setToolTip("The coach's voice on or off (V)")
         self.act_voice.toggled.connect(self.set_voice)
@@ -97,6 +98,7 @@ class VoiceControl(QObject):
     # -- settings --------------------------------------------------------------------------------------
     def set_voice(self, on: bool) -> None:
         self.speaker.muted = not on
+        self.act_voice.setText(VOICE_TEXT[on])  # readable from across the room: the button says the state
         self.window.settings.set_voice_value("muted", not on)
         self.window.statusBar().showMessage("Voice on" if on else "Voice muted (V to unmute)", 3000)
 
