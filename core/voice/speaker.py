@@ -104,8 +104,9 @@ class Speaker:
             if (due is None and not warm) or silent or self.muted:
                 continue
             try:
-                if engine is None:
-                    engine = (self._make_synth(), self._make_sink())
+                if engine is None:  # the device first: without one, the engine is not worth loading
+                    sink = self._make_sink()
+                    engine = (self._make_synth(), sink)
                 synth, sink = engine
                 for phrase in warm:
                     synth.pcm(phrase)
