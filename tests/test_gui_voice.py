@@ -1,11 +1,11 @@
-"""Voice and gestures in the window (offscreen, real clip): hands held up start Record with a ring; V mutes."""
+"""Voice and gestures in the window (offscreen, real clip): hands held up start Record with a ring; S mutes."""
 
 from __future__ import annotations
 
 import cv2
 import numpy as np
 import pytest
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 
 from core.library.reference_library import Library
 from core.match.gestures import pose_gesture
@@ -59,11 +59,13 @@ def test_hands_held_up_fill_the_ring_and_start_record(make_window, qtbot, tmp_pa
     assert ring_green[:, image.width() // 2 :].sum() > 500
 
 
-def test_v_mutes_the_voice_and_is_remembered(make_window, qtbot, tmp_path):
+def test_s_mutes_the_voice_and_is_remembered(make_window, qtbot, tmp_path):
     window = make_window(Library(tmp_path / "lib"))
     assert not window.voice.speaker.muted
-    assert window.voice.act_voice.shortcut() == QKeySequence("V")
-    window.voice.act_voice.trigger()  # what V does (offscreen windows get no shortcut key events)
+    assert window.voice.act_voice.shortcut() == QKeySequence("S")
+    shortcuts = [a.shortcut() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+    assert shortcuts.count(QKeySequence("S")) == 1  # an ambiguous shortcut would do nothing at all
+    window.voice.act_voice.trigger()  # what S does (offscreen windows get no shortcut key events)
     assert window.voice.speaker.muted and not window.voice.act_voice.isChecked()
     assert str(window.settings.voice_value("muted", False)).lower() == "true"
     window.voice.act_gestures.setChecked(False)

@@ -1,4 +1,4 @@
-"""The coach's voice and gesture commands in the window: the Voice menu, V to mute, the ring; UI thread.
+"""The coach's voice and gesture commands in the window: the Voice menu, S to mute, the ring; UI thread.
 
 What is said comes from core.voice.cues, spoken by core.voice.speaker on its own thread; commands come from
 the practice session's gesture recogniser (pipeline thread) through a queued signal.
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
+MUTE_KEY = "S"
 VOICE_TEXT = {True: "Voice on", False: "Voice off"}
 VOLUMES = (0.25, 0.5, 0.75, 1.0)
 SAY = {"counts": "Say counts and scores only", "corrections": "Say counts, scores and corrections"}
@@ -63,8 +64,9 @@ class VoiceControl(QObject):
     def _build_actions(self) -> None:
         w, s = self.window, self.window.settings
         self.act_voice = QAction(VOICE_TEXT[not self.speaker.muted], w, checkable=True, checked=not self.speaker.muted)
-        self.act_voice.setShortcut(QKeySequence("V"))
-        self.act_voice.setToolTip("The coach's voice on or off (V)")
+        # S (speech): V, which issue 14 asked for, is Review's key (ui/review_control.py), merged first.
+        self.act_voice.setShortcut(QKeySequence(MUTE_KEY))
+        self.act_voice.setToolTip(f"The coach's voice on or off ({MUTE_KEY})")
         self.act_voice.toggled.connect(self.set_voice)
         bar = w.findChild(QToolBar, "main-toolbar")
         if bar is not None:
@@ -100,7 +102,7 @@ class VoiceControl(QObject):
         self.speaker.muted = not on
         self.act_voice.setText(VOICE_TEXT[on])  # readable from across the room: the button says the state
         self.window.settings.set_voice_value("muted", not on)
-        self.window.statusBar().showMessage("Voice on" if on else "Voice muted (V to unmute)", 3000)
+        self.window.statusBar().showMessage("Voice on" if on else f"Voice muted ({MUTE_KEY} to unmute)", 3000)
 
     def set_volume(self, volume: float) -> None:
         self.speaker.volume = volume
