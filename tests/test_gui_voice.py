@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from core.library.reference_library import Library
 from core.match.gestures import pose_gesture
 from core.pose.skeleton import to_coco17
+from ui.presentation import toggle_presentation
 
 from .conftest import TESTDATA
 
@@ -52,11 +53,21 @@ def test_hands_held_up_fill_the_ring_and_start_record(make_window, qtbot, tmp_pa
     qtbot.waitUntil(recording_started, timeout=60_000)
     assert any(name == "record" and 0.4 <= p < 1.0 for name, p in rings)  # seen filling before it fired
     qtbot.waitUntil(lambda: window.video.gesture == ("record", 1.0), timeout=2_000)
-    image = window.video.grab().toImage()
+    assert ring_pixels(window.video) > 500
+    # The full-screen presentation, what a person practising across the room looks at, shows it too.
+    present = toggle_presentation(window)
+    qtbot.waitUntil(lambda: ring_pixels(present) > 500, timeout=3_000)
+    present.close()
+
+
+def ring_pixels(widget) -> int:
+    """Pixels of the done ring's green (60, 220, 90) in the widget's right half."""
+    image = widget.grab().toImage()
     arr = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())
     bgra = arr[:, : image.width() * 4].reshape(image.height(), image.width(), 4)
-    ring_green = (bgra[..., 1] > 200) & (bgra[..., 2] < 100) & (bgra[..., 0] < 120)  # the done ring (60, 220, 90)
-    assert ring_green[:, image.width() // 2 :].sum() > 500
+    b, g, r = (bgra[..., k].astype(int) for k in range(3))
+    green = (abs(r - 60) < 15) & (abs(g - 220) < 15) & (abs(b - 90) < 15)  # not the trails' (40, 255, 40)
+    return int(green[:, image.width() // 2 :].sum())
 
 
 def test_s_mutes_the_voice_and_is_remembered(make_window, qtbot, tmp_path):

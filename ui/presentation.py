@@ -18,6 +18,7 @@ from core.view.compare import CoachPanel
 from core.view.live_pipeline import ViewFrame
 
 from .body_figure import score_qcolor
+from .gesture_ring import draw_gesture_ring
 from .video_view import to_qimage
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class PresentationView(QWidget):
             live_box = area
         if self._live is not None:
             self._fit(p, self._live, live_box)
+            draw_gesture_ring(p, live_box, self.window_.video.gesture)  # ui/voice_control.py keeps it up to date
         self._band(p, QRect(0, h - band, w, band))
         p.end()
 
