@@ -12,6 +12,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A command run without --library or --history writes to the user data folder: never the tester's own.
 os.environ["POSECOACH_DATA_DIR"] = tempfile.mkdtemp(prefix="posecoach-test-data-")
+# Windows opened by tests speak their cues to no device (core.voice.speaker): a test run makes no sound.
+os.environ["POSECOACH_AUDIO"] = "off"
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

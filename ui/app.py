@@ -85,6 +85,7 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
         except LibraryError as exc:
             window.statusBar().showMessage(str(exc), 10000)
     window.open_source(initial_source(args.source, settings))
+    window.voice.warm_up()  # the speech engine loads now, not on the first cue
     return window
 
 

@@ -35,6 +35,7 @@ from .review_control import install_review
 from .settings import AppSettings
 from .toolbar import build_actions
 from .video_view import VideoView
+from .voice_control import VoiceControl
 
 LOG = logging.getLogger("posecoach")
 # Pipeline threads that did not stop at shutdown: kept referenced and without a parent, so that deleting the
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.chooser = ReferenceChooser(self)
         self.chooser.reload(select=settings.reference if settings.has_reference else None)
         self.reload_library = self.chooser.reload
+        self.voice = VoiceControl(self)  # spoken cues, S to mute, gesture commands and their ring
 
         self._paint_timer = QTimer(self, interval=33, timeout=self._paint)  # ~30 Hz, only when new
         self._text_timer = QTimer(self, interval=200, timeout=self._refresh_text)  # text changes slowly
@@ -326,6 +328,7 @@ class MainWindow(QMainWindow):
         """Stop threads and release the camera (an unsaved recording is dropped; nothing half-written)."""
         for timer in (self._paint_timer, self._text_timer, self.record_control.timer):
             timer.stop()
+        self.voice.close()
         self.session.close()
         self.capture.shutdown()
         if self.worker is not None:

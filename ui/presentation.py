@@ -18,6 +18,7 @@ from core.view.compare import CoachPanel
 from core.view.live_pipeline import ViewFrame
 
 from .body_figure import score_qcolor
+from .gesture_ring import draw_gesture_ring
 from .video_view import to_qimage
 
 if TYPE_CHECKING:
@@ -119,16 +120,18 @@ class PresentationView(QWidget):
         else:
             live_box = area
         if self._live is not None:
-            self._fit(p, self._live, live_box)
+            shown = self._fit(p, self._live, live_box)
+            draw_gesture_ring(p, shown, self.window_.video.gesture)  # ui/voice_control.py keeps it up to date
         self._band(p, QRect(0, h - band, w, band))
         p.end()
 
     @staticmethod
-    def _fit(p: QPainter, image, box: QRect) -> None:  # noqa: ANN001 - a QImage
+    def _fit(p: QPainter, image, box: QRect) -> QRect:  # noqa: ANN001 - a QImage
         size = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = box.x() + (box.width() - size.width()) // 2
         y = box.y() + (box.height() - size.height()) // 2
-        p.drawImage(QRect(x, y, size.width(), size.height()), image)
+        p.drawImage(shown := QRect(x, y, size.width(), size.height()), image)
+        return shown
 
     def _band(self, p: QPainter, r: QRect) -> None:
         view = self._shown

@@ -110,3 +110,11 @@ class AppSettings:
 
     def sync(self) -> None:
         self._s.sync()
+
+    # -- voice and gestures (ui/voice_control.py) -------------------------------------------------------
+    def voice_value(self, key: str, default: object) -> object:
+        """voice/KEY: muted, volume (0..1), verbosity (core.voice.cues.VERBOSITIES), gestures (on/off)."""
+        return self._get(f"voice/{key}", default)
+
+    def set_voice_value(self, key: str, value: object) -> None:
+        self._s.setValue(f"voice/{key}", value)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from .display_image import DisplayImage
+from .gesture_ring import draw_gesture_ring
 
 BACKGROUND = QColor(20, 20, 24)
 
@@ -30,6 +31,7 @@ class VideoView(QWidget):
         self.advice: list[str] = []
         self.countdown: int | None = None
         self.recording: float | None = None
+        self.gesture: tuple[str, float] | None = None  # a command pose being held: (name, 0..1), ui/gesture_ring.py
 
     def set_image(self, image: np.ndarray, mirrored: bool = False) -> None:
         """Show `image` (kept, not copied: the pipeline hands over each frame and never draws on it again);
@@ -78,6 +80,8 @@ class VideoView(QWidget):
             p.setFont(font)
             p.setPen(QColor(255, 255, 255))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, str(self.countdown))
+        if self._image is not None:
+            draw_gesture_ring(p, self.image_rect(), self.gesture)
         if self.recording is not None:
             p.setBrush(QColor(230, 30, 30))
             p.setPen(Qt.PenStyle.NoPen)

@@ -21,6 +21,7 @@ from ..match.sides import SIDES
 from ..pose.auto_model import AutoModelChoice
 from ..pose.models import DEFAULT_MODEL
 from ..score.scoring import PreparedReference
+from ..voice.stream_voice import StreamVoice, add_voice_arguments
 
 if TYPE_CHECKING:
     from ..view.live_pipeline import Engine
@@ -93,6 +94,7 @@ def cmd_stream(args: argparse.Namespace) -> int:
         from ..app.history_recorder import open_session_recorder
 
         recorder = open_session_recorder(args, engine)
+    voice = StreamVoice(args)  # gestures' command events; with --speech the spoken cues as a WAV
     frames = 0
 
     def announce(rep: Rep, reference: str) -> None:
@@ -114,16 +116,22 @@ def cmd_stream(args: argparse.Namespace) -> int:
                 announce(update.new_rep, update.reference)
             if update.new_hold is not None:
                 announce_hold(update.new_hold)
+            for event in voice.frame(keypoints, t, skeleton, update, engine.summary):
+                print(json.dumps(event), flush=True)
         for done in engine.finish():  # reps still held back, or the hold in progress, at the end of the source
             if isinstance(done, Hold):
                 announce_hold(done)
             else:
                 announce(done, "")
+                for event in voice.late_rep(done):
+                    print(json.dumps(event), flush=True)
     finally:
         if recorder is not None:
             recorder.close()
     if frames == 0:
         raise PoseCoachError(f"{args.source}: holds no frames")
+    for event in voice.finish(engine.summary(), 1 / args.fps):
+        print(json.dumps(event), flush=True)
     print(json.dumps(engine.summary()), flush=True)
     return 0
 
@@ -143,5 +151,6 @@ def add_stream_command(
     p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
     p.add_argument("--save", action="store_true", help="store the session and its reps in the practice history")
     p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")
+    add_voice_arguments(p)
     common(p)
     p.set_defaults(func=cmd_stream)

@@ -21,6 +21,7 @@ from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
 from ..library.labels import format_label
 from ..library.references import Reference
+from ..match.gestures import Command, GestureRecognizer
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live_events import LiveUpdate, Rep
@@ -46,6 +47,9 @@ class PracticeSession:
         self.pipeline = pipeline  # attached by the pipeline thread once the pose model is loaded
         self.history = history
         self.on_record_finished: Callable[[RecordResult], None] = lambda result: None  # any thread
+        # Commands by held pose (core.match.gestures); None: switched off. on_command runs on the pipeline thread.
+        self.gestures: GestureRecognizer | None = GestureRecognizer()
+        self.on_command: Callable[[Command], None] = lambda command: None
         self._lock = threading.Lock()
         self.generation = 0
         self.state = SourceState.STOPPED
@@ -263,9 +267,14 @@ class PracticeSession:
             finished = self._record.add(frame.t, frame.image, est.keypoints)
             recording = self._record.elapsed
             mirror = self.mirror_display
+            gestures = self.gestures
         if finished is not None:
             self.on_record_finished(finished)
-        return pipeline.draw(frame, est, update, engine, recording, mirror, paint=draw)
+        gesture = None if gestures is None else gestures.push(est.keypoints, frame.t, MEDIAPIPE33)
+        if gesture is not None and gesture.command is not None:
+            self.on_command(gesture.command)
+        view = pipeline.draw(frame, est, update, engine, recording, mirror, paint=draw)
+        return view if gesture is None or gesture.name is None else replace(view, gesture=gesture)
 
     def _pipeline(self) -> LivePipeline:
         pipeline = self.pipeline

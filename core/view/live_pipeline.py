@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from ..frame.sources import Frame
 from ..library.references import Reference
 from ..match.auto_detect import AutoDetectEngine
+from ..match.gestures import GestureUpdate
 from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate
@@ -48,6 +49,7 @@ class ViewFrame:
     mirrored: bool = False
     generation: int = 0  # the source it came from (core.frame.sources.Frame.generation)
     drawn: bool = True  # False: scored but not drawn (`image` is the bare frame), never to be shown
+    gesture: GestureUpdate | None = None  # a command pose being held (the ring), core.match.gestures
 
 
 def engine_for(prepared: list[PreparedReference], mirror: bool = False, sides: str = "one") -> Engine | None:

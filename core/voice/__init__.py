@@ -1,0 +1,1 @@
+"""The speaker: which events are said (cue policy), when (one at a time), the speech engine, the WAV timeline."""

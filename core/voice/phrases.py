@@ -1,0 +1,61 @@
+"""What the coach says, as text: numbers in words, counts, hold times, corrections, summaries; pure functions."""
+
+from __future__ import annotations
+
+_ONES = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+]  # fmt: skip
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int) -> str:
+    """0..999 in English words ("ninety-two"); the engine then reads every count the same way, and a small
+    vocabulary of phrases is cached."""
+    if n < 0:
+        return "minus " + number_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + ("" if ones == 0 else "-" + _ONES[ones])
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return _ONES[hundreds] + " hundred" + ("" if rest == 0 else " and " + number_words(rest))
+    return str(n)
+
+
+def count_phrase(count: int, score: float | None) -> str:
+    """A rep: its number, then its score ("Seven. Ninety-two.")."""
+    said = number_words(count).capitalize() + "."
+    return said if score is None else f"{said} {number_words(round(score)).capitalize()}."
+
+
+def seconds_phrase(seconds: int) -> str:
+    return f"{number_words(seconds).capitalize()} second{'' if seconds == 1 else 's'}."
+
+
+def correction_phrase(message: str) -> str:
+    """A feedback message ("left arm: extend further") as one sentence the engine reads with a pause."""
+    text = message.strip().rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+def summary_phrase(reps: int, best: float | None, mean: float | None) -> str:
+    """The end of a set: how many reps, the best and the average score."""
+    if reps == 0:
+        return "Set done. No reps."
+    said = f"Set done. {number_words(reps).capitalize()} rep{'' if reps == 1 else 's'}."
+    if best is not None:
+        said += f" Best {number_words(round(best))}."
+    if mean is not None and reps > 1:
+        said += f" Average {number_words(round(mean))}."
+    return said
+
+
+COMMAND_PHRASES = {
+    "record": "Recording.",
+    "record_stop": "Recording stopped.",
+    "next": "Next move.",
+    "end_set": "",  # the summary says it
+}
