@@ -51,7 +51,7 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
         window.open_source(str(TESTDATA / "punch_side.mp4"))
     takes = window.session.rep_takes.takes()
     assert len(takes) == len(window.rep_scores) >= 1
-    assert "Press V" in window.statusBar().currentMessage()
+    assert "Press W" in window.statusBar().currentMessage()
 
     dialog = open_review(window)
     view = dialog.view

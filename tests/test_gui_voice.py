@@ -70,13 +70,13 @@ def ring_pixels(widget) -> int:
     return int(green[:, image.width() // 2 :].sum())
 
 
-def test_s_mutes_the_voice_and_is_remembered(make_window, qtbot, tmp_path):
+def test_v_mutes_the_voice_and_is_remembered(make_window, qtbot, tmp_path):
     window = make_window(Library(tmp_path / "lib"))
     assert not window.voice.speaker.muted
-    assert window.voice.act_voice.shortcut() == QKeySequence("S")
+    assert window.voice.act_voice.shortcut() == QKeySequence("V")
     shortcuts = [a.shortcut() for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
-    assert shortcuts.count(QKeySequence("S")) == 1  # an ambiguous shortcut would do nothing at all
-    window.voice.act_voice.trigger()  # what S does (offscreen windows get no shortcut key events)
+    assert shortcuts.count(QKeySequence("V")) == 1  # an ambiguous shortcut would do nothing at all
+    window.voice.act_voice.trigger()  # what V does (offscreen windows get no shortcut key events)
     assert window.voice.speaker.muted and not window.voice.act_voice.isChecked()
     assert str(window.settings.voice_value("muted", False)).lower() == "true"
     window.voice.act_gestures.setChecked(False)

@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
 
         self._build_widgets()
         build_actions(self)
-        install_review(self)  # V and the rep list: replay a kept rep beside the coach (ui/review_control.py)
+        install_review(self)  # W and the rep list: replay a kept rep beside the coach (ui/review_control.py)
         install_presentation(self)  # F11: full screen for a class (ui/presentation.py)
         self._start_pipeline()
         self.chooser = ReferenceChooser(self)

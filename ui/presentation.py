@@ -47,7 +47,7 @@ class PresentationView(QWidget):
         self.controls.setStyleSheet(CONTROLS_STYLE)
         bar = QHBoxLayout(self.controls)
         for text, slot in (("Exit full screen (F11)", self.close), ("Start / Stop", window.toggle_running),
-                           ("Review worst rep (V)", window.act_review.trigger)):  # fmt: skip
+                           ("Review worst rep (W)", window.act_review.trigger)):  # fmt: skip
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, slot=slot: slot())
             bar.addWidget(b)

@@ -1,4 +1,4 @@
-"""Review in the main window (UI thread): the V key and the rep list open the review of a kept rep.
+"""Review in the main window (UI thread): the W key ("watch") and the rep list open the review of a kept rep.
 
 One call from the main window (install_review); the reps come from the practice session's buffer
 (core.view.rep_takes), the pictures from core.view.compare.
@@ -21,10 +21,10 @@ _REP_NUMBER = re.compile(r"^#(\d+)\s")  # the rep list's lines start with the re
 
 
 def install_review(window: MainWindow) -> None:
-    """Sets window.act_review (V: the worst kept rep) and opens a rep double-clicked in the rep list."""
+    """Sets window.act_review (W: the worst kept rep) and opens a rep double-clicked in the rep list."""
     act = QAction("Review", window)
-    act.setShortcut(QKeySequence("V"))
-    act.setToolTip("Replay the worst rep beside the coach, slowed down (V); double-click a rep for that one")
+    act.setShortcut(QKeySequence("W"))
+    act.setToolTip("Replay the worst rep beside the coach, slowed down (W); double-click a rep for that one")
     act.triggered.connect(lambda _checked=False: open_review(window))
     bar = window.findChild(QToolBar, "main-toolbar")  # ui/toolbar.py
     if bar is not None:
@@ -61,4 +61,4 @@ def _open_item(window: MainWindow, item: QListWidgetItem) -> None:
 
 def _offer(window: MainWindow) -> None:
     if window.session.rep_takes.worst() is not None:
-        window.statusBar().showMessage("Press V to replay the worst rep beside the coach, slowed down", 15000)
+        window.statusBar().showMessage("Press W to replay the worst rep beside the coach, slowed down", 15000)

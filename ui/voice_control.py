@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from .main_window import MainWindow
 
-MUTE_KEY = "S"
+MUTE_KEY = "V"
 VOICE_TEXT = {True: "Voice on", False: "Voice off"}
 VOLUMES = (0.25, 0.5, 0.75, 1.0)
 SAY = {"counts": "Say counts and scores only", "corrections": "Say counts, scores and corrections"}
@@ -64,7 +64,6 @@ class VoiceControl(QObject):
     def _build_actions(self) -> None:
         w, s = self.window, self.window.settings
         self.act_voice = QAction(VOICE_TEXT[not self.speaker.muted], w, checkable=True, checked=not self.speaker.muted)
-        # S (speech): V, which issue 14 asked for, is Review's key (ui/review_control.py), merged first.
         self.act_voice.setShortcut(QKeySequence(MUTE_KEY))
         self.act_voice.setToolTip(f"The coach's voice on or off ({MUTE_KEY})")
         self.act_voice.toggled.connect(self.set_voice)
