@@ -1,4 +1,4 @@
-"""Voice and gestures in the window (offscreen, real clip): hands held up start Record with a ring; S mutes."""
+"""Voice and gestures in the window (offscreen, real clip): hands held up start Record with a ring; V mutes."""
 
 from __future__ import annotations
 

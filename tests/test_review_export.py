@@ -60,3 +60,13 @@ def test_export_includes_the_review_video_of_the_kept_reps(tmp_path, pose_cache,
         again.end_session(other)
     assert cli_main(["export", str(other), "--out", str(out), "--history", str(tmp_path / "history.db")]) == 0
     assert not (out / f"session-{other}-review.mp4").exists()
+
+    # A damaged takes file (truncated on a full disk, edited) costs the video with a clear error, never a
+    # traceback; the session's CSV is written first.
+    sid_path = takes_path(tmp_path / "history.db", sid)
+    sid_path.write_bytes(sid_path.read_bytes()[:5000])
+    again_out = tmp_path / "export2"
+    code = cli_main(["export", str(sid), "--out", str(again_out), "--history", str(tmp_path / "history.db")])
+    said = capsys.readouterr()
+    assert code == 2 and "cannot be read" in said.err and str(sid_path) in said.err
+    assert (again_out / f"session-{sid}.csv").is_file()

@@ -154,15 +154,18 @@ class HistoryView(QWidget):
             return
         try:
             paths = export_session(self.store, session, folder)
-            # The reps the app kept for review, as a video (a few seconds of work: core.view.review_store).
-            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                paths += [v] if (v := export_review(self.store.path, session, folder)) is not None else []
-            finally:
-                QApplication.restoreOverrideCursor()
         except (PoseCoachError, OSError) as exc:
             QMessageBox.warning(self, "Export", f"The session could not be exported: {exc}")
             return
+        # The reps the app kept for review, as a video (a few seconds of work: core.view.review_store); a
+        # damaged file costs the video, not the files already written.
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            paths += [v] if (v := export_review(self.store.path, session, folder)) is not None else []
+        except (PoseCoachError, OSError) as exc:
+            paths.append(f"(no review video: {exc})")
+        finally:
+            QApplication.restoreOverrideCursor()
         QMessageBox.information(self, "Export", "Wrote:\n" + "\n".join(str(p) for p in paths))
 
     def ask_folder(self) -> str:

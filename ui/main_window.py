@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.chooser = ReferenceChooser(self)
         self.chooser.reload(select=settings.reference if settings.has_reference else None)
         self.reload_library = self.chooser.reload
-        self.voice = VoiceControl(self)  # spoken cues, S to mute, gesture commands and their ring
+        self.voice = VoiceControl(self)  # spoken cues, V to mute, gesture commands and their ring
 
         self._paint_timer = QTimer(self, interval=33, timeout=self._paint)  # ~30 Hz, only when new
         self._text_timer = QTimer(self, interval=200, timeout=self._refresh_text)  # text changes slowly

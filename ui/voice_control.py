@@ -1,4 +1,4 @@
-"""The coach's voice and gesture commands in the window: the Voice menu, S to mute, the ring; UI thread.
+"""The coach's voice and gesture commands in the window: the Voice menu, V to mute, the ring; UI thread.
 
 What is said comes from core.voice.cues, spoken by core.voice.speaker on its own thread; commands come from
 the practice session's gesture recogniser (pipeline thread) through a queued signal.
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QToolBar
 from core.app.practice_session import RecordPhase
 from core.match.gestures import Command, GestureRecognizer
 from core.match.live_events import Rep
-from core.voice.cues import Cue, CuePolicy
+from core.voice.cues import VERBOSITIES, Cue, CuePolicy
 from core.voice.speaker import Speaker
 
 if TYPE_CHECKING:
@@ -44,10 +44,11 @@ class VoiceControl(QObject):
         super().__init__(window)
         self.window = window
         s = window.settings
-        self.policy = CuePolicy(str(s.voice_value("verbosity", "corrections")))
+        verbosity = str(s.voice_value("verbosity", "corrections"))  # settings.ini may hold anything
+        self.policy = CuePolicy(verbosity if verbosity in VERBOSITIES else "corrections")
         self.speaker = Speaker(on_note=self.note.emit)
         self.speaker.muted = _as_bool(s.voice_value("muted", False))
-        self.speaker.volume = float(str(s.voice_value("volume", 1.0)))
+        self.speaker.volume = _volume(s.voice_value("volume", 1.0))
         self._seen: ViewFrame | None = None
         self._countdown: int | None = None
         self._done: tuple[str, float] | None = None  # (command, until) for the full ring
@@ -181,3 +182,12 @@ class VoiceControl(QObject):
     def close(self) -> None:
         self.timer.stop()
         self.speaker.close()
+
+
+def _volume(value: object) -> float:
+    """A volume from settings.ini: 0..1, full volume when the file holds something else."""
+    try:
+        volume = float(str(value))
+    except ValueError:
+        return 1.0
+    return min(1.0, max(0.0, volume)) if volume == volume else 1.0  # NaN is not a volume

@@ -4,7 +4,7 @@ A move recorded from several people (or a coach's three jabs) holds several exam
 follows the chosen ones side by side (core.match.sides), so a student's rep is found by whichever example
 it resembles: a subsequence match against one example alone misses styles that example does not show
 (measured on the Muay Thai takes, one reference per technique found 219 of 321 labelled reps; the
-reference plus one rep of every other take 304). Following every example would multiply the per-frame cost,
+reference plus one rep of every other take 301). Following every example would multiply the per-frame cost,
 so at most LIVE_EXAMPLES are followed, chosen to cover the variation: the first example (the one the coach
 put first), then each time the example farthest from those already chosen (farthest-point sampling on the
 examples' DTW distance).

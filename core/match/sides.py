@@ -28,7 +28,6 @@ from numpy.typing import NDArray
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..match.live_examples import live_examples
 from ..pose.skeleton import MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
@@ -61,7 +60,7 @@ class SidedEngine:
         self.ref = prepared.reference
         self.sides = sides
         self.mirror = mirror
-        examples = live_examples(prepared)
+        examples = prepared.followed_examples
         # The practised side's engines (one per followed example), then the other side's.
         self.practised_engines = [LiveEngine(p, mirror) for p in examples]
         self.primary = self.practised_engines[0]

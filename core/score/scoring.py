@@ -98,6 +98,14 @@ class PreparedReference:
 
         return strike_profile(self)
 
+    @cached_property
+    def followed_examples(self) -> list[PreparedReference]:
+        """The examples live rep detection follows, each prepared (core.match.live_examples): chosen once per
+        prepared reference (their pairwise DTW is O(examples^2)), not once per engine built on it."""
+        from ..match.live_examples import live_examples
+
+        return live_examples(self)
+
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
         feats = compute_features(ref.keypoints, ref.skeleton)

@@ -69,7 +69,8 @@ def _find_reps(coco: NDArray[np.float32], times: NDArray[np.float64], prepared: 
         if u.new_rep is not None:
             reps.append(u.new_rep)
     reps += [r for r in engine.finish() if isinstance(r, Rep)]
-    reps = [r for r in reps if r.counted]
+    # In time order: an arbiter may report a rep after a later one, and the frames are written in one pass.
+    reps = sorted((r for r in reps if r.counted), key=lambda r: r.start)
     if reps:
         return reps
     found = score_take(PoseSequence(coco, "coco17", fps), prepared, mirror)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..app.errors import PoseCoachError
 from ..library.reference_format import reference_from_json, reference_to_json
 from ..library.reference_video import load_reference_video
 from ..library.references import Reference
@@ -27,6 +29,8 @@ from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, slow_steps, 
 from ..view.rep_takes import RepTake
 
 TAKES_SUFFIX = ".takes.npz"
+# Sessions whose kept reps stay on disk (each up to about 20 MB): older ones are removed when a new one is saved.
+KEEP_SESSIONS = 20
 PANEL_HEIGHT = 360
 SLOW_SPEED = 0.25
 
@@ -57,17 +61,37 @@ def save_takes(takes: list[RepTake], path: Path) -> Path | None:
              "reference_path": str(t.prepared.reference.path or "")} for t in takes]  # fmt: skip
     jpegs = [np.frombuffer(f, np.uint8) for t in takes for f in t.frames]
     tmp = path.with_name(f".{path.name}.partial.npz")
-    np.savez(
-        tmp, meta=np.array(json.dumps(meta)), jpeg=np.concatenate(jpegs),
-        sizes=np.array([len(j) for j in jpegs]), keypoints=np.concatenate([t.keypoints for t in takes]),
-        times=np.concatenate([t.times for t in takes]),
-    )  # fmt: skip
-    os.replace(tmp, path)
+    try:
+        np.savez(
+            tmp, meta=np.array(json.dumps(meta)), jpeg=np.concatenate(jpegs),
+            sizes=np.array([len(j) for j in jpegs]), keypoints=np.concatenate([t.keypoints for t in takes]),
+            times=np.concatenate([t.times for t in takes]),
+        )  # fmt: skip
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+    _prune(path.parent)
     return path
 
 
+def _prune(folder: Path, keep: int = KEEP_SESSIONS) -> None:
+    """Remove the kept reps of all but the newest `keep` sessions (the review of an old set is rarely asked for)."""
+    saved = sorted(folder.glob(f"session-*{TAKES_SUFFIX}"), key=lambda p: p.stat().st_mtime)
+    for old in saved[:-keep]:
+        old.unlink(missing_ok=True)
+
+
 def load_takes(path: Path) -> list[RepTake]:
-    """The takes `save_takes` wrote; each rep's reference as it was then, with its video if still there."""
+    """The takes `save_takes` wrote; each rep's reference as it was then, with its video if still there.
+
+    Raises PoseCoachError naming the file when it is damaged (truncated, not ours, edited by hand)."""
+    try:
+        return _load_takes(path)
+    except (ValueError, KeyError, TypeError, EOFError, IndexError, zipfile.BadZipFile) as exc:
+        raise PoseCoachError(f"{path}: the reps kept for review cannot be read ({exc})") from None
+
+
+def _load_takes(path: Path) -> list[RepTake]:
     with np.load(path, allow_pickle=False) as d:
         meta = json.loads(str(d["meta"]))
         jpeg, sizes, keypoints, times = d["jpeg"], d["sizes"], d["keypoints"], d["times"]

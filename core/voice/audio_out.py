@@ -1,6 +1,6 @@
 """Sound out of the default audio device through sounddevice (PortAudio); runs on the speaker thread.
 
-sounddevice already comes with mediapipe (no new dependency); PySide6-Essentials has no QtMultimedia (it is
+sounddevice is in the voice extra (mediapipe installs it too); PySide6-Essentials has no QtMultimedia (it is
 in the 150 MB Addons). Its wheels carry PortAudio on Windows and macOS; Linux needs the system's
 libportaudio2. Without either, or without an output device, AudioUnavailable says so in one sentence.
 """
