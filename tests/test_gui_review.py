@@ -17,7 +17,7 @@ pytest.importorskip("pytestqt")
 
 
 def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_window, qtbot, tmp_path):
-    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtCore import QEvent, QPoint, Qt
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
@@ -90,6 +90,12 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     assert present.controls.isVisible()
     qtbot.keyClick(present, Qt.Key.Key_F11)
     assert not present.isVisible()
+    # Opening again builds a new view and frees the old ones with their coach frames (they are large).
+    for _ in range(3):
+        toggle_presentation(window)
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert len(window.findChildren(type(present))) == 1
+    toggle_presentation(window)
 
     # Closing the window ends the stored session: its kept reps go beside the history for `export`.
     (session,) = [s for s in history.sessions() if s.reps]

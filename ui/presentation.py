@@ -52,6 +52,11 @@ class PresentationView(QWidget):
             b.clicked.connect(lambda _c=False, slot=slot: slot())
             bar.addWidget(b)
         bar.addStretch(1)
+        # A window of its own: the main window's keys are added here (V mutes, W reviews, R records, PgUp/PgDown
+        # change the move); F11, Esc and Space are handled below.
+        present = getattr(window, "act_present", None)
+        keys = [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty() and a is not present]
+        self.addActions([a for a in keys if a.shortcut() != QKeySequence("Space")])
         self._hide = QTimer(self, singleShot=True, interval=HIDE_CONTROLS_MS, timeout=self._hide_controls)
         self._timer = QTimer(self, interval=33, timeout=self._refresh)
         self._hide_controls()
@@ -94,8 +99,10 @@ class PresentationView(QWidget):
         u = view.update
         panel = self._panel(u.reference) if u is not None else None
         self._coach = None
-        if panel is not None and u is not None and u.ref_frame is not None:
-            self._coach = to_qimage(panel.draw(u.ref_frame, None))
+        if panel is not None and u is not None and u.phase is not None:
+            # By phase, not frame: a move with several examples may be matched on another example than the
+            # first one, whose frames (and video) the panel shows.
+            self._coach = to_qimage(panel.draw(round(u.phase * (len(panel) - 1)), None))
         self.update()
 
     def _panel(self, label: str) -> CoachPanel | None:
@@ -103,6 +110,7 @@ class PresentationView(QWidget):
             ref = next((r for r in self.window_.references if r.label == label), None)
             if ref is None or ref.hold is not None:
                 return None
+            self._panels.clear()  # one move's frames at a time (auto-detect changes move often)
             self._panels[label] = CoachPanel(ref, load_reference_video(ref), COACH_HEIGHT)
         return self._panels[label]
 
@@ -188,9 +196,14 @@ def install_presentation(window: MainWindow) -> None:
 
 def toggle_presentation(window: MainWindow) -> PresentationView | None:
     view: PresentationView | None = getattr(window, "presentation", None)
-    if view is not None and view.isVisible():
+    window.presentation = None
+    if view is not None:
+        # Each opening builds a new view; the old one (and its coach frames) is freed, not kept hidden.
+        shown = view.isVisible()
         view.close()
-        return None
+        view.deleteLater()
+        if shown:
+            return None
     view = PresentationView(window)
     window.presentation = view
     screen = window.screen()

@@ -43,9 +43,12 @@ def open_review(window: MainWindow, index: int | None = None) -> ReviewDialog:
     old = getattr(window, "review_dialog", None)
     if old is not None:
         old.close()
+        old.deleteLater()  # with its coach frames; a closed review is not reopened
     dialog = ReviewDialog(takes, first, window)
     window.review_dialog = dialog
     dialog.show()
+    dialog.raise_()  # above the full-screen presentation when opened from there
+    dialog.activateWindow()
     return dialog
 
 
