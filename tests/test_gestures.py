@@ -10,7 +10,8 @@ import pytest
 from core.app.cli import main as cli_main
 from core.library.reference_library import Library
 from core.library.references import make_reference
-from core.match.gestures import GestureRecognizer, pose_gesture
+from core.match.gestures import GestureRecognizer, pose_gesture, poses_held_by
+from core.pose.estimator import PoseSequence
 from core.pose.skeleton import C, to_coco17
 
 
@@ -113,3 +114,14 @@ def test_stream_prints_one_record_command_for_the_held_take(pose_cache, tmp_path
     assert said[0]["t"] >= arms_up_frames(jacks)[0] / jacks.fps + 0.9
     assert cli_main([*args, "--no-starter", "--quiet", "--no-gestures"]) == 0
     assert '"command"' not in capsys.readouterr().out
+
+
+def test_a_move_that_holds_the_pose_switches_that_command_off_while_practised(pose_cache):
+    jacks = pose_cache.get("jumping_jacks_front")
+    passing = make_reference(jacks.slice(30, 60), "jumping jack", "front")  # the arms pass over the head
+    assert poses_held_by([passing]) == frozenset()
+    top = held_take(jacks, 1.5)[arms_up_frames(jacks)[0] : arms_up_frames(jacks)[0] + 45]
+    holding = make_reference(PoseSequence(top, jacks.skeleton, jacks.fps), "arms up", "front")
+    assert poses_held_by([holding]) == frozenset({"record"})
+    # Practising it, the held take (the move itself) gives no Record command.
+    assert commands(held_take(jacks, 1.5), jacks.fps, disabled=poses_held_by([holding])) == []

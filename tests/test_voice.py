@@ -12,7 +12,7 @@ import pytest
 from core.app.cli import main as cli_main
 from core.library.reference_library import Library
 from core.library.references import make_reference
-from core.match.hold_events import HoldStatus
+from core.match.hold_events import Hold, HoldStatus
 from core.match.live import LiveEngine
 from core.match.live_events import LiveUpdate
 from core.score.feedback import FeedbackItem
@@ -66,15 +66,18 @@ def test_counts_only_says_no_corrections():
     assert [c for k in range(300) for c in policy.on_update(update(k / 30, (ARM,)))] == []
 
 
-def test_a_running_hold_says_its_time_every_5_s():
+def test_a_running_hold_says_its_time_every_5_s_and_its_length_when_done():
     policy = CuePolicy()
     said = []
-    for k in range(13 * 30):  # held from 1 s to 12 s, then the pose is left
+    done = Hold(1, 1.0, 12.0, 90.0, 0.01, 10.0, {})
+    for k in range(0, 13 * 30, 3):  # held from 1 s to 12 s, then left; seen 10 times a second, as the app does
         held = max(0.0, k / 30 - 1.0) if k < 12 * 30 else 0.0
-        status = HoldStatus(held > 0, held > 0, held, 10.0, 0.01, 0, 0.0)
+        status = HoldStatus(
+            held > 0, held > 0, held, 10.0, 0.01, int(k >= 12 * 30), 0.0, done if k >= 12 * 30 else None
+        )
         u = LiveUpdate(0, k / 30, "ok", None, {}, None, None, (), 0, hold=status)
         said += [c.text for c in policy.on_update(u)]
-    assert said == ["Five seconds.", "Ten seconds."]
+    assert said == ["Five seconds.", "Ten seconds.", "Held eleven seconds."]
 
 
 def test_a_newer_cue_replaces_a_waiting_one_and_a_stale_one_is_dropped():

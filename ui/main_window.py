@@ -222,6 +222,7 @@ class MainWindow(QMainWindow):
         # (an older source's signal gets none: waiting_reps checks the generation).
         for rep in self.session.waiting_reps(generation):  # auto-detect's last reps, held for their rivals
             self._rep_done(generation, rep, rep_label(rep))
+            self.voice.on_rep(generation, rep, rep_label(rep))  # said too, as a rep from the pipeline is
         if not self.session.source_ended(generation, early):
             return  # a replaced source's late `ended` must not stop the current one
         self.capture.finished_by_itself()

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QApplication, QToolBar
 
 from core.app.practice_session import RecordPhase
-from core.match.gestures import Command, GestureRecognizer
+from core.match.gestures import Command, GestureRecognizer, poses_held_by
 from core.match.live_events import Rep
 from core.voice.cues import VERBOSITIES, Cue, CuePolicy
 from core.voice.speaker import Speaker
@@ -56,7 +56,7 @@ class VoiceControl(QObject):
         self.note.connect(window._note)
         window.session.on_command = self.command.emit
         if window.worker is not None:
-            window.worker.rep_done.connect(self._rep)
+            window.worker.rep_done.connect(self.on_rep)
         self._build_actions()
         self.set_gestures(self.act_gestures.isChecked())
         self.timer = QTimer(self, interval=100, timeout=self._tick)
@@ -113,7 +113,8 @@ class VoiceControl(QObject):
         self.window.settings.set_voice_value("verbosity", key)
 
     def set_gestures(self, on: bool) -> None:
-        self.window.session.gestures = GestureRecognizer() if on else None
+        held = poses_held_by(self.window.session.references)
+        self.window.session.gestures = GestureRecognizer(disabled=held) if on else None
         self.window.settings.set_voice_value("gestures", on)
 
     # -- events ----------------------------------------------------------------------------------------
@@ -142,13 +143,18 @@ class VoiceControl(QObject):
             w.video.gesture = ring
             w.video.update()
 
-    def _rep(self, generation: int, rep: Rep, _reference: str) -> None:
+    def on_rep(self, generation: int, rep: Rep, _reference: str) -> None:
+        """A rep to announce: from the pipeline's signal, or held back until a video's end (main_window)."""
         if self.window.session.shows(generation):
             for cue in self.policy.on_rep(rep, time.monotonic()):
                 self.say(cue)
 
     def _command(self, command: Command) -> None:
         w, now = self.window, time.monotonic()
+        if QApplication.activeModalWidget() is not None:
+            return  # the Record dialog (or a message) is open: a raised hand must not start a second take
+        if command.name == "end_set" and not w.rep_scores:
+            return  # walking up to the laptop before any rep ends nothing
         self._done = (command.name, now + DONE_RING_S)
         if command.name == "record":
             was_idle = w.session.record_phase is RecordPhase.IDLE

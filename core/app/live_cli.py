@@ -15,6 +15,7 @@ from ..app.errors import PoseCoachError
 from ..frame.sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 from ..library.labels import format_label
 from ..match.auto_detect import rep_label
+from ..match.gestures import poses_held_by
 from ..match.hold_events import Hold
 from ..match.live_events import Rep
 from ..match.sides import SIDES
@@ -95,6 +96,8 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
         recorder = open_session_recorder(args, engine)
     voice = StreamVoice(args)  # gestures' command events; with --speech the spoken cues as a WAV
+    if voice.gestures is not None and (ref := getattr(engine, "ref", None)) is not None:
+        voice.gestures.disabled = poses_held_by([ref])  # as the app: a move holding a command's pose
     frames = 0
 
     def announce(rep: Rep, reference: str) -> None:

@@ -21,7 +21,7 @@ from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
 from ..library.labels import format_label
 from ..library.references import Reference
-from ..match.gestures import Command, GestureRecognizer
+from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live_events import LiveUpdate, Rep
@@ -151,8 +151,11 @@ class PracticeSession:
         """
         prepared = [self._prepare(r) for r in references]
         engine = engine_for(prepared, self.mirror_person, self.sides)
+        held = poses_held_by(references)
         with self._lock:
             self.references = list(references)
+            if self.gestures is not None:
+                self.gestures.disabled = held  # a move that holds a command's pose must not trigger it
             self._restart_practice(engine)
             recording = self._record.phase is not RecordPhase.IDLE
         self._restart_history()

@@ -71,11 +71,31 @@ def pose_gesture(coco: NDArray[Any]) -> tuple[str | None, NDArray[np.float64] | 
     return None, None
 
 
+# A practised move that itself stays in a command's pose this long (a guard with both fists overhead held for a
+# count) switches that command off while it is practised: a jumping jack passes through it, a hold stays.
+MOVE_HOLDS_POSE_S = 0.5
+
+
+def poses_held_by(references: Any) -> frozenset[str]:
+    """The commands whose pose the practised references (core.library.references.Reference) hold themselves."""
+    held: set[str] = set()
+    for ref in references:
+        coco = to_coco17(np.asarray(ref.keypoints, np.float32), ref.skeleton)
+        names = [pose_gesture(frame)[0] for frame in coco]
+        run, previous = 0, None
+        for name in names:
+            run = run + 1 if name is not None and name == previous else 1
+            previous = name
+            if name is not None and run >= MOVE_HOLDS_POSE_S * ref.fps:
+                held.add(name)
+    return frozenset(held)
+
+
 @dataclass
 class GestureRecognizer:
     """Feed every frame; reports the gesture in progress and fires each command once per hold.
 
-    disabled: gestures switched off (the setting, or a practised move that holds that pose itself).
+    disabled: commands switched off: those whose pose the practised move holds itself (poses_held_by).
     """
 
     disabled: frozenset[str] = frozenset()

@@ -74,6 +74,7 @@ class CuePolicy:
     verbosity: str = "corrections"
     corrections: CorrectionTimer = field(default_factory=CorrectionTimer)
     hold_mark: int = 0  # the last 5 s mark said in the running hold
+    holds_said: int = 0  # completed holds announced
 
     def on_update(self, u: LiveUpdate, reps: bool = True) -> list[Cue]:
         """reps=False: the caller hands completed reps to on_rep itself (the window gets each rep once)."""
@@ -83,9 +84,14 @@ class CuePolicy:
             if mark > self.hold_mark:
                 cues.append(Cue(u.t, seconds_phrase(mark), "hold"))
             self.hold_mark = mark
-        if u.new_hold is not None:
-            held = round(u.new_hold.end - u.new_hold.start)
-            cues.append(Cue(u.t, f"Held {number_words(held)} second{'' if held == 1 else 's'}.", "count"))
+        # By the completed-hold count, not `new_hold` (one frame): the app samples the updates (about 10 a second).
+        if u.hold is not None:
+            if u.hold.holds < self.holds_said:
+                self.holds_said = 0  # a new practice counts from zero
+            if u.hold.holds > self.holds_said and u.hold.last is not None:
+                self.holds_said = u.hold.holds
+                held = round(u.hold.last.end - u.hold.last.start)
+                cues.append(Cue(u.t, f"Held {number_words(held)} second{'' if held == 1 else 's'}.", "count"))
         top = None
         if self.verbosity == "corrections" and u.status == "ok" and u.feedback:
             top = max(u.feedback, key=lambda f: f.severity).message
