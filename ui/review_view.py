@@ -73,6 +73,9 @@ class ReviewView(QWidget):
         col.addLayout(bar)
         self.timer = QTimer(self, timeout=self._advance)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Clicked controls never take the keys: Space keeps playing/pausing and the arrows keep stepping frames.
+        for control in (self.chooser, self.play, self.ghost, *self.speed_group.buttons()):
+            control.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         start = first if first is not None and first in self.takes else (self.takes[0] if self.takes else None)
         if start is not None:
             self.chooser.setCurrentIndex(self.takes.index(start))
