@@ -83,7 +83,8 @@ def main() -> None:
         print(f"  runs reported {len(closed)} of {len(runs)}")
         gaps = score_gaps(scenario, techniques)
         print(
-            f"  per-technique score vs alone: {len(gaps)} techniques, max |diff| {max(gaps):.2f}, mean {np.mean(gaps):.2f}"
+            f"  per-technique score vs alone: {len(gaps)} techniques,"
+            f" max |diff| {max(gaps):.2f}, mean {np.mean(gaps):.2f}"
         )
     segmentation()
 
@@ -110,7 +111,8 @@ def segmentation() -> None:
     print(f"  labelled techniques met by exactly one span: {hit} ({100 * hit / labelled:.0f} %)")
     print(f"  spans over no labelled technique: {extra}")
     print(
-        f"  cut vs label boundary, frames: median {np.median(errors):.0f}, 90th percentile {np.percentile(errors, 90):.0f}"
+        f"  cut vs label boundary, frames: median {np.median(errors):.0f},"
+        f" 90th percentile {np.percentile(errors, 90):.0f}"
     )
 
 

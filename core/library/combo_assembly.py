@@ -17,15 +17,16 @@ from numpy.typing import NDArray
 
 from ..library.labelled_takes import LabelledSegment
 from ..pose.estimator import PoseSequence
-from ..pose.skeleton import C, COCO17, to_coco17
+from ..pose.skeleton import COCO17, C, to_coco17
 
 # The shared Muay Thai set's label ids (testdata/muaythai/README).
 MUAYTHAI_IDS = {1: "front_kick_left", 2: "front_kick_right", 5: "hook_body_left", 6: "hook_head_left",
                 7: "hook_body_right", 8: "hook_head_right", 9: "low_kick_left", 10: "low_kick_right",
                 13: "roundhouse_left", 14: "roundhouse_right", 15: "side_kick_left", 16: "side_kick_right",
                 18: "straight_left", 20: "straight_right"}  # fmt: skip
-# Frames of a blend between two pieces (0.5 s at 30 fps: different people's guards differ; a quicker blend would move a hand as fast as a jab).
-BLEND_FRAMES = 15
+# Frames of a blend between two pieces (1 s at 30 fps): different people's guards differ, and a quicker
+# blend would move a hand as fast as a jab.
+BLEND_FRAMES = 30
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,27 @@
 """Follow a combination live: find each technique, place it in the expected order, judge each run; pipeline thread.
 
-Finding techniques: one per motion between rests, named by person-independent recognition among the
-combination's techniques and graded against its own reference like a technique performed alone, with its
-part feedback and strike metrics (core.match.technique_finder). Following every technique with its own live
-engine and keeping their reps (auto-detect) was tried first: across people it found one low kick as a cross
-plus a hook and a straight twice, so runs broke into pieces (bench/combo.py, README). The live engines still
-run, for the display only: the live score and the ghost of the technique expected now. Placing techniques is
-an edit-distance alignment of the labels found so far to the combination (core.match.combo_align), redone on
-every technique: a run is short.
+Finding techniques: one per motion between rests or at a speed minimum (core.match.technique_finder), with
+a person-independent recognition score against each technique of the combination. The motion is not named
+on its own: the order decides between the techniques it may be, by an edit-distance alignment of the
+motions so far to the combination (core.match.combo_align), redone on every motion (a run is short). Then
+it is graded against the technique it was placed as, like that technique performed alone, with its part
+feedback and strike metrics. Following every technique with its own live engine and keeping their reps
+(auto-detect) was tried first: across people it found one low kick as a cross plus a hook and a straight
+twice, and runs broke into pieces (README, Combinations). The live engines still run, for the display
+only: the live score and the ghost of the technique expected now.
 
-A run ends when every technique of the combination was done, when the first technique starts again (and is
-not the one expected next: "jab, jab, cross" repeats it), or after a pause of RUN_PAUSE_S. When the library
-holds the other side's version of a one-sided technique, that is followed too, so a left hook where the
-right one was due is named as the wrong side rather than as one technique skipped and another extra.
+A run ends when every technique of the combination was placed, when a motion that fits the first technique
+cannot be placed in the run in progress once that reached its last technique but one (the first technique
+starts again; earlier it is an extra: a stray motion that looks like a jab must not cut a run in two), or
+after a pause of RUN_PAUSE_S. A run with fewer than half its techniques placed was a false start and is not reported. When the
+library holds the other side's version of a one-sided technique, that is followed too, so a left hook where
+the right one was due is named as the wrong side rather than as one technique skipped and another extra.
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import replace
 from typing import Any
@@ -27,12 +31,11 @@ from numpy.typing import NDArray
 
 from ..library.combination import Combination
 from ..library.references import Reference
-from ..match.auto_detect import rep_label
-from ..match.combo_align import Alignment, align
+from ..match.combo_align import COST_EXTRA, Alignment, align, pair_costs
 from ..match.combo_events import ComboProgress, ComboRun, ComboUpdate, TechniqueDone
 from ..match.live import LiveEngine
 from ..match.live_events import Rep
-from ..match.technique_finder import TechniqueFinder
+from ..match.technique_finder import Motion, TechniqueFinder
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
 
@@ -83,96 +86,121 @@ class ComboFollower:
         prepared = [PreparedReference.from_reference(r) for r in distinct.values()]
         self.engines = {p.reference.label: LiveEngine(p, mirror) for p in prepared}
         self.finder = TechniqueFinder(prepared, mirror)
-        self._t0: float | None = None
-        self._now = 0.0
         self._ref_starts = combo.start_times()
         self.pause_s = max(RUN_PAUSE_S, 2 * max(combo.gaps, default=0.0))
+        self.min_placed = max(2, math.ceil(len(self.labels) / 2))
+        self._t0: float | None = None
         self.run = 1
         self.runs: list[ComboRun] = []
-        self._done: list[TechniqueDone] = []  # this run's techniques, in the order found
+        self._motions: list[Motion] = []  # this run's motions, in the order found
+        self._grades: dict[tuple[int, str], Rep] = {}
         self._alignment = align(self.labels, [], self.other_side, prefix=True)
 
     @property
     def position(self) -> int:
         return min(self._alignment.reached, len(self.labels))
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> ComboUpdate:
-        if self._t0 is None:
-            self._t0 = t
-        now = self._now = t - self._t0
-        # Converted once: every engine and the finder take COCO-17.
-        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        updates = {label: e.push(coco, t, COCO17) for label, e in self.engines.items()}
-        techniques: list[TechniqueDone] = []
-        runs: list[ComboRun] = []
-        for found in self.finder.push(coco, now, self.expected):
-            self._take(found.rep, techniques, runs)
-        if self._done and now - self._done[-1].rep.end > self.pause_s:
-            runs.append(self._close())
-        live = replace(updates[self.expected], new_rep=None, rep_count=sum(r.run > 0 for r in self.runs))
-        return ComboUpdate(live, self.progress(), tuple(techniques), tuple(runs))
-
     @property
     def expected(self) -> str:
         """The technique due now (the first one again once a run is complete)."""
         return self.labels[self.position] if self.position < len(self.labels) else self.labels[0]
 
-    def finish(self) -> tuple[list[TechniqueDone], list[ComboRun]]:
-        """The source ended: the techniques still waiting are placed and the run in progress is closed."""
+    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> ComboUpdate:
+        if self._t0 is None:
+            self._t0 = t
+        now = t - self._t0
+        # Converted once: every engine and the finder take COCO-17.
+        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
+        updates = {label: e.push(coco, t, COCO17) for label, e in self.engines.items()}
         techniques: list[TechniqueDone] = []
         runs: list[ComboRun] = []
-        for found in self.finder.finish(self.expected):
-            self._take(found.rep, techniques, runs)
-        if self._done:
-            runs.append(self._close())
+        for motion in self.finder.push(coco, now):
+            self._take(motion, techniques, runs)
+        if self._motions and not self.finder.moving and now - self._motions[-1].end > self.pause_s:
+            self._close(runs)
+        live = replace(updates[self.expected], new_rep=None, rep_count=len(self.runs))
+        return ComboUpdate(live, self.progress(), tuple(techniques), tuple(runs))
+
+    def finish(self) -> tuple[list[TechniqueDone], list[ComboRun]]:
+        """The source ended: the motions still waiting are placed and the run in progress is closed."""
+        techniques: list[TechniqueDone] = []
+        runs: list[ComboRun] = []
+        for motion in self.finder.finish():
+            self._take(motion, techniques, runs)
+        self._close(runs)
         return techniques, runs
 
     def progress(self) -> ComboProgress:
         scores: list[float | None] = [None] * len(self.labels)
-        for d in self._done:
+        for d in self._placed(self._alignment):
             if d.index is not None and d.expected == d.move:
                 scores[d.index] = d.score
         last = self.runs[-1] if self.runs else None
         return ComboProgress(self.labels, self.position, tuple(scores), self.run, len(self.runs), last)
 
-    # -- placing techniques -------------------------------------------------------------------------
-    def _take(self, rep: Rep, techniques: list[TechniqueDone], runs: list[ComboRun]) -> None:
-        label = rep_label(rep)
-        if self._done and (self._restarts(label) or rep.start - self._done[-1].rep.end > self.pause_s):
-            runs.append(self._close())
-        found = [*(d.move for d in self._done), label]
-        self._alignment = align(self.labels, found, self.other_side, prefix=True)
-        # Earlier techniques may move (a skip read live becomes a swap): every one is placed again.
-        self._done = [self._placed(d.rep, k) for k, d in enumerate(self._done)]
-        self._done.append(self._placed(rep, len(self._done)))
-        techniques.append(self._done[-1])
-        if self._complete():
-            runs.append(self._close())
+    # -- placing motions ----------------------------------------------------------------------------
+    def _costs(self) -> list[dict[str, float]]:
+        return [pair_costs(m.matches) for m in self._motions]
 
-    def _placed(self, rep: Rep, k: int) -> TechniqueDone:
-        index = self._alignment.position_of(k)
-        return TechniqueDone(self.run, index, rep_label(rep), None if index is None else self.labels[index], rep)
+    def _take(self, motion: Motion, techniques: list[TechniqueDone], runs: list[ComboRun]) -> None:
+        if self._motions and motion.start - self._motions[-1].end > self.pause_s:
+            self._close(runs)
+        if self._motions and self._restarts(pair_costs(motion.matches)):
+            self._close(runs)
+        self._motions.append(motion)
+        self._alignment = align(self.labels, self._costs(), self.other_side, prefix=True)
+        techniques.append(self._placed(self._alignment)[-1])
+        final = align(self.labels, self._costs(), self.other_side)
+        if all(s.kind != "missing" for s in final.steps):
+            self._close(runs)
 
-    def _restarts(self, label: str) -> bool:
-        """The first technique again, where the combination does not expect it next."""
-        pos = self.position
-        return label == self.labels[0] and not (pos < len(self.labels) and self.labels[pos] == label)
+    def _restarts(self, costs: dict[str, float]) -> bool:
+        """The first technique again, once the run in progress got to its last technique but one, unless it
+        fits the one due next better."""
+        first = costs.get(self.labels[0], float("inf"))
+        if first >= COST_EXTRA:
+            return False
+        reached = align(self.labels, self._costs(), self.other_side, prefix=True).reached_placed
+        due = self.labels[reached] if reached < len(self.labels) else None
+        return reached >= len(self.labels) - 1 and (due is None or costs.get(due, float("inf")) > first)
 
-    def _complete(self) -> bool:
-        placed = {d.index for d in self._done if d.index is not None}
-        return len(placed) == len(self.labels)
+    def _placed(self, alignment: Alignment) -> list[TechniqueDone]:
+        """This run's motions as techniques: each graded as the technique it is placed as (an extra: as the
+        candidate it looks most like)."""
+        out = []
+        kinds = {s.done: s.kind for s in alignment.steps if s.done is not None}
+        for k, motion in enumerate(self._motions):
+            index = alignment.position_of(k)
+            if index is None:
+                label = max(motion.matches, key=lambda m: motion.matches[m])
+            elif kinds.get(k) == "wrong_side":
+                label = self.other_side[self.labels[index]]
+            else:
+                label = self.labels[index]
+            key = (id(motion), label)
+            if key not in self._grades:
+                self._grades[key] = self.finder.grade(motion, label)
+            out.append(
+                TechniqueDone(self.run, index, label, None if index is None else self.labels[index], self._grades[key])
+            )
+        return out
 
-    def _close(self) -> ComboRun:
-        done = self._done
-        final = align(self.labels, [d.move for d in done], self.other_side)
-        done = [
-            TechniqueDone(self.run, i, d.move, None if i is None else self.labels[i], d.rep)
-            for d, i in ((d, final.position_of(k)) for k, d in enumerate(done))
-        ]
+    def _close(self, runs: list[ComboRun]) -> None:
+        """End the run in progress: reported when enough of it was done, else dropped as a false start."""
+        if not self._motions:
+            return
+        final = align(self.labels, self._costs(), self.other_side)
+        before = {s.done for s in final.of_kind("before")}
+        done = [d for k, d in enumerate(self._placed(final)) if k not in before]
+        placed = sum(d.index is not None for d in done)
+        self._motions, self._grades = [], {}
+        self._alignment = align(self.labels, [], self.other_side, prefix=True)
+        if placed < self.min_placed:
+            return
         run = ComboRun(
             run=self.run,
             combination=self.combo.label,
-            score=self._run_score(done, final),
+            score=self._run_score(done),
             done=tuple(done),
             missing=tuple(s.expected for s in final.of_kind("missing") if s.expected is not None),
             extra=tuple(d for d in done if d.index is None),
@@ -182,12 +210,10 @@ class ComboFollower:
             labels=self.labels,
         )
         self.runs.append(run)
+        runs.append(run)
         self.run += 1
-        self._done = []
-        self._alignment = align(self.labels, [], self.other_side, prefix=True)
-        return run
 
-    def _run_score(self, done: list[TechniqueDone], final: Alignment) -> float:
+    def _run_score(self, done: list[TechniqueDone]) -> float:
         """Mean over the combination's positions of the technique done there; skipped or wrong side: 0."""
         per_position = [0.0] * len(self.labels)
         for d in done:

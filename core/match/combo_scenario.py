@@ -3,8 +3,9 @@
 Shared by tests/test_combo.py and bench/combo.py. A scenario is a list of runs, each a list of technique
 stems (the labelled takes' names, e.g. "straight_left"). Each occurrence takes the next labelled segment of
 its technique, in the takes' order, never the same one twice (no choice of "good" segments). `alone` is each
-piece scored by itself against its technique's reference with the whole-take scorer (`python main.py score
-piece --reference technique`), what the follower's per-technique score is compared with.
+technique scored by itself, with up to a second of its own take's guard around it, against its reference with
+the whole-take scorer (`python main.py score clip --reference technique`): what the follower's per-technique
+score is compared with.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 from ..library.combo_assembly import MUAYTHAI_IDS, Assembled, Piece, cut_piece, join
 from ..library.labelled_takes import labelled_segments, load_labelled_take
 from ..library.references import Reference
-from ..pose.skeleton import COCO17
 from ..pose.estimator import PoseSequence
+from ..pose.skeleton import COCO17
 from ..score.scoring import PreparedReference, score_take
 
 GUARD_IN_RUN = 8  # guard frames on each side of a technique inside a run (with the blend: ~0.7 s between)
@@ -57,7 +58,7 @@ def build(train: Path, references: dict[str, Reference], runs: Sequence[Sequence
             piece = _trim_guard(full, GUARD_AT_RUN_EDGE if k == 0 else GUARD_IN_RUN,
                                 GUARD_AT_RUN_EDGE if k == len(run) - 1 else GUARD_IN_RUN)  # fmt: skip
             pieces.append(piece)
-            alone.append(score_take(PoseSequence(piece.keypoints, COCO17, FPS), prepared[stem]).score)
+            alone.append(score_take(PoseSequence(full.keypoints, COCO17, FPS), prepared[stem]).score)
     return Scenario(join(pieces), tuple(tuple(r) for r in runs), tuple(alone))
 
 
