@@ -11,11 +11,11 @@ twice, and runs broke into pieces (README, Combinations). The live engines still
 only: the live score and the ghost of the technique expected now.
 
 A run ends when every technique of the combination was placed, when a motion that fits the first technique
-cannot be placed in the run in progress once that reached its last technique but one (the first technique
-starts again; earlier it is an extra: a stray motion that looks like a jab must not cut a run in two), or
-after a pause of RUN_PAUSE_S. A run with fewer than half its techniques placed was a false start and is not reported. When the
-library holds the other side's version of a one-sided technique, that is followed too, so a left hook where
-the right one was due is named as the wrong side rather than as one technique skipped and another extra.
+comes once the run in progress reached its last technique but one (the first technique starts again; earlier
+it is placed or an extra: a stray motion that looks like a jab must not cut a run in two), or after a pause
+of RUN_PAUSE_S. A run with fewer than half its techniques placed was a false start and is not reported. When
+the library holds the other side's version of a one-sided technique, that is followed too, so a left hook
+where the right one was due is named as the wrong side rather than as one technique skipped and another extra.
 """
 
 from __future__ import annotations
