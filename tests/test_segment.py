@@ -27,7 +27,8 @@ def test_the_cuts_of_every_train_take_meet_its_labelled_techniques():
     for path in paths:
         take, labels = load_labelled_take(path)
         spans = technique_spans(take.keypoints, take.skeleton, take.fps)
-        assert all(b > a for a, b in spans) and all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
+        assert all(b > a for a, b in spans)
+        assert all(b1 <= a2 for (_, b1), (a2, _) in zip(spans, spans[1:], strict=False))
         for seg in labelled_segments(labels):
             labelled += 1
             met = _met(spans, seg)
