@@ -18,6 +18,7 @@ from core.library.reference_library import Library
 from core.library.segment import technique_spans
 from core.library.starter import CATALOGUE
 from core.match.combo import ComboFollower, other_side_references
+from core.match.combo_events import ComboRun
 from core.match.combo_scenario import build
 from core.pose.skeleton import COCO17
 
@@ -40,9 +41,10 @@ def follow(combo_refs, stems, runs, library):
         update = follower.push(row, k / 30.0, COCO17)
         techniques += update.techniques
         closed += update.runs
-    more, last = follower.finish()
+    for event in follower.finish():
+        (closed if isinstance(event, ComboRun) else techniques).append(event)
     ms = 1000 * (time.perf_counter() - t0) / len(scenario.stream.keypoints)
-    return scenario, techniques + more, closed + last, ms
+    return scenario, techniques, closed, ms
 
 
 def _by_stem(library):

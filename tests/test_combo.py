@@ -13,6 +13,7 @@ from core.library.reference_library import Library
 from core.library.starter import CATALOGUE
 from core.match.combo import ComboFollower, other_side_references
 from core.match.combo_align import align, exact, pair_costs
+from core.match.combo_events import ComboRun
 from core.match.combo_scenario import build
 from core.pose.skeleton import COCO17
 
@@ -51,8 +52,9 @@ def followed(starter, by_stem):
         techniques += update.techniques
         runs += update.runs
         assert update.progress.labels == tuple(combo.labels)
-    more, last = follower.finish()
-    return scenario, techniques + more, runs + last
+    for event in follower.finish():
+        (runs if isinstance(event, ComboRun) else techniques).append(event)
+    return scenario, techniques, runs
 
 
 def test_every_run_is_found_with_its_skip_and_its_swap(followed):
@@ -134,3 +136,36 @@ def test_a_combination_file_embeds_its_techniques_and_says_what_is_wrong(tmp_pat
     assert store.load() == [] and "not valid JSON" in str(store.errors[0])
     with pytest.raises(LibraryError, match="at least two"):
         compose("one", "side", [by_stem[A]])
+
+
+def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_path, by_stem, capsys):
+    import numpy as np
+
+    from core.app.cli import main as cli_main
+    from core.app.history import HistoryStore
+    from core.app.history_combo import runs as stored_runs
+
+    lib = str(tmp_path / "lib")
+    assert cli_main(["compose", "jab", "hook to the body, right", "front kick (teep), left - side", "cross",
+                     "--name", "Teep combo", "--view", "side", "--library", lib]) == 0  # fmt: skip
+    assert cli_main(["compose", "jab", "hook", "--name", "x", "--view", "side", "--library", lib]) == 2
+    assert "could be any of" in capsys.readouterr().err
+    scenario = build(TRAIN, by_stem, RUNS[:2])
+    take = tmp_path / "two_runs.npy"
+    np.save(take, scenario.stream.keypoints)
+    history = tmp_path / "history.sqlite3"
+    argv = ["stream", str(take), "--combination", "teep combo", "--library", lib, "--quiet", "--save"]
+    assert cli_main([*argv, "--history", str(history)]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    techniques = [e for e in events if e["event"] == "technique"]
+    combos = [e for e in events if e["event"] == "combo"]
+    assert [t["index"] for t in techniques if t["index"] is not None] == [0, 1, 2, 3] * 2
+    assert {"score", "start", "end", "move"} <= techniques[0].keys()
+    assert len(combos) == 2 and all(c["order_ok"] and not c["missing"] for c in combos)
+    assert events[-1]["event"] == "summary" and events[-1]["runs"] == 2
+    with HistoryStore(history) as store:
+        (session,) = store.sessions()
+        assert [round(r["score"], 1) for r in stored_runs(store, session.id)] == [c["score"] for c in combos]
+        assert len(store.reps(session.id)) == len(techniques)  # each technique is a rep of its move
+    assert cli_main(["stream", str(take), "--combination", "nope", "--library", lib]) == 2
+    assert "no combination 'nope'" in capsys.readouterr().err

@@ -112,23 +112,22 @@ class ComboFollower:
         # Converted once: every engine and the finder take COCO-17.
         coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
         updates = {label: e.push(coco, t, COCO17) for label, e in self.engines.items()}
-        techniques: list[TechniqueDone] = []
-        runs: list[ComboRun] = []
+        events: list[TechniqueDone | ComboRun] = []
         for motion in self.finder.push(coco, now):
-            self._take(motion, techniques, runs)
+            self._take(motion, events)
         if self._motions and not self.finder.moving and now - self._motions[-1].end > self.pause_s:
-            self._close(runs)
+            self._close(events)
         live = replace(updates[self.expected], new_rep=None, rep_count=len(self.runs))
-        return ComboUpdate(live, self.progress(), tuple(techniques), tuple(runs))
+        return ComboUpdate(live, self.progress(), tuple(events))
 
-    def finish(self) -> tuple[list[TechniqueDone], list[ComboRun]]:
-        """The source ended: the motions still waiting are placed and the run in progress is closed."""
-        techniques: list[TechniqueDone] = []
-        runs: list[ComboRun] = []
+    def finish(self) -> list[TechniqueDone | ComboRun]:
+        """The source ended: the motions still waiting are placed and the run in progress is closed. The
+        events in the order they happened."""
+        events: list[TechniqueDone | ComboRun] = []
         for motion in self.finder.finish():
-            self._take(motion, techniques, runs)
-        self._close(runs)
-        return techniques, runs
+            self._take(motion, events)
+        self._close(events)
+        return events
 
     def progress(self) -> ComboProgress:
         scores: list[float | None] = [None] * len(self.labels)
@@ -142,17 +141,17 @@ class ComboFollower:
     def _costs(self) -> list[dict[str, float]]:
         return [pair_costs(m.matches) for m in self._motions]
 
-    def _take(self, motion: Motion, techniques: list[TechniqueDone], runs: list[ComboRun]) -> None:
+    def _take(self, motion: Motion, events: list[TechniqueDone | ComboRun]) -> None:
         if self._motions and motion.start - self._motions[-1].end > self.pause_s:
-            self._close(runs)
+            self._close(events)
         if self._motions and self._restarts(pair_costs(motion.matches)):
-            self._close(runs)
+            self._close(events)
         self._motions.append(motion)
         self._alignment = align(self.labels, self._costs(), self.other_side, prefix=True)
-        techniques.append(self._placed(self._alignment)[-1])
+        events.append(self._placed(self._alignment)[-1])
         final = align(self.labels, self._costs(), self.other_side)
         if all(s.kind != "missing" for s in final.steps):
-            self._close(runs)
+            self._close(events)
 
     def _restarts(self, costs: dict[str, float]) -> bool:
         """The first technique again, once the run in progress got to its last technique but one, unless it
@@ -185,7 +184,7 @@ class ComboFollower:
             )
         return out
 
-    def _close(self, runs: list[ComboRun]) -> None:
+    def _close(self, events: list[TechniqueDone | ComboRun]) -> None:
         """End the run in progress: reported when enough of it was done, else dropped as a false start."""
         if not self._motions:
             return
@@ -210,7 +209,7 @@ class ComboFollower:
             labels=self.labels,
         )
         self.runs.append(run)
-        runs.append(run)
+        events.append(run)
         self.run += 1
 
     def _run_score(self, done: list[TechniqueDone]) -> float:

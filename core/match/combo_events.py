@@ -110,5 +110,12 @@ class ComboUpdate:
 
     live: LiveUpdate
     progress: ComboProgress
-    techniques: tuple[TechniqueDone, ...] = ()
-    runs: tuple[ComboRun, ...] = ()
+    events: tuple[TechniqueDone | ComboRun, ...] = ()  # in the order they happened
+
+    @property
+    def techniques(self) -> tuple[TechniqueDone, ...]:
+        return tuple(e for e in self.events if isinstance(e, TechniqueDone))
+
+    @property
+    def runs(self) -> tuple[ComboRun, ...]:
+        return tuple(e for e in self.events if isinstance(e, ComboRun))
