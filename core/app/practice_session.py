@@ -20,8 +20,11 @@ from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
 from ..library.labels import format_label
+from ..library.combination import Combination
 from ..library.references import Reference
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
+from ..match.combo import ComboFollower
+from ..match.combo_engine import ComboEngine
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live_events import LiveUpdate, Rep
@@ -60,6 +63,8 @@ class PracticeSession:
         self.mirror_person = False
         self.sides = "one"  # core.match.sides: practise the reference's side only, or both sides
         self.references: list[Reference] = []
+        self.combination: Combination | None = None  # a combination followed instead of the references
+        self._other_sides: dict[str, Reference] = {}
         self._prepared: dict[str, tuple[Reference, PreparedReference]] = {}
         self.engine: Engine | None = None
         self._rep_offset = 0  # reps counted by earlier engines of this practice (before a camera gap)
@@ -153,6 +158,7 @@ class PracticeSession:
         engine = engine_for(prepared, self.mirror_person, self.sides)
         held = poses_held_by(references)
         with self._lock:
+            self.combination = None
             self.references = list(references)
             if self.gestures is not None:
                 self.gestures.disabled = held  # a move that holds a command's pose must not trigger it
@@ -160,6 +166,14 @@ class PracticeSession:
             recording = self._record.phase is not RecordPhase.IDLE
         self._restart_history()
         return "Still recording: the take does not depend on the reference." if recording else ""
+
+    def choose_combination(self, combo: Combination, other_sides: dict[str, Reference]) -> None:
+        """Follow a combination (core.match.combo); `other_sides`: the library's other-side moves."""
+        with self._lock:
+            self.combination, self._other_sides = combo, other_sides
+            self.references = list(combo.techniques)
+            self._restart_practice()
+        self._restart_history()
 
     def set_sides(self, sides: str) -> None:
         """Practise one side ("one") or both ("both"): the practice starts again with the new engine."""
@@ -183,6 +197,8 @@ class PracticeSession:
         return cached[1]
 
     def _build_engine(self) -> Engine | None:
+        if self.combination is not None:
+            return ComboEngine(ComboFollower(self.combination, self.mirror_person, self._other_sides))
         return engine_for([self._prepare(r) for r in self.references], self.mirror_person, self.sides)
 
     def _restart_practice(self, engine: Engine | None = None) -> None:
@@ -197,7 +213,7 @@ class PracticeSession:
         return self.engine.rep_count if self.engine is not None else 0
 
     def _chosen_reference(self) -> Reference | None:
-        return self.references[0] if len(self.references) == 1 else None
+        return self.references[0] if len(self.references) == 1 and self.combination is None else None
 
     # -- record (UI thread; core.app.practice_record) -------------------------------------------------
     def start_record(self, now: float, seconds: float) -> bool:
