@@ -30,13 +30,42 @@ def resolve_move(lib: Library, name: str) -> Reference:
 def cmd_compose(args: argparse.Namespace) -> int:
     from ..app.paths import open_library
 
-    lib = open_library(args.library, not args.no_starter)
-    combo = compose(args.name, args.view, [resolve_move(lib, m) for m in args.moves])
+    if args.from_take:
+        combo = _from_take(args)
+    elif args.cuts or args.names:
+        raise PoseCoachError("--cuts and --names cut a take: give it with --from-take SOURCE")
+    else:
+        lib = open_library(args.library, not args.no_starter)
+        combo = compose(args.name, args.view, [resolve_move(lib, m) for m in args.moves])
     path = CombinationStore(args.library).save(combo, overwrite=args.overwrite)
     print(
         f"saved combination '{combo.label}' ({len(combo.techniques)} techniques: {', '.join(combo.labels)}) to {path}"
     )
     return 0
+
+
+def _from_take(args: argparse.Namespace) -> Combination:
+    """A combination cut from one long take (a kata): at its pauses and speed minima, or at --cuts."""
+    from ..app.cli import TakeLoader
+    from ..library.combo_recording import combination_from_take
+
+    if args.moves:
+        raise PoseCoachError("give either MOVEs of the library or --from-take SOURCE, not both")
+    loader = TakeLoader(args.fps)
+    try:
+        take = loader.load(args.from_take)
+    finally:
+        loader.close()
+    cuts = None
+    if args.cuts:
+        try:
+            cuts = [tuple(round(float(x) * take.fps) for x in c.split("-")) for c in args.cuts.split(",")]
+        except ValueError:
+            raise PoseCoachError(f"--cuts {args.cuts!r}: give START-END seconds, comma separated") from None
+        if any(len(c) != 2 for c in cuts):
+            raise PoseCoachError(f"--cuts {args.cuts!r}: give START-END seconds, comma separated")
+    names = [n.strip() for n in args.names.split(",")] if args.names else None
+    return combination_from_take(take, args.name, args.view, cuts, names)  # type: ignore[arg-type]
 
 
 def find_combination(library: str, name: str) -> Combination:
@@ -106,7 +135,10 @@ def add_compose_command(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: Callable[[argparse.ArgumentParser], None]
 ) -> None:
     p = sub.add_parser("compose", help="make a combination (an ordered list of techniques) from library moves")
-    p.add_argument("moves", nargs="+", metavar="MOVE", help="a move's name, or 'name - view' where it is ambiguous")
+    p.add_argument("moves", nargs="*", metavar="MOVE", help="a move's name, or 'name - view' where it is ambiguous")
+    p.add_argument("--from-take", metavar="SOURCE", help="cut a long take (a kata) into techniques instead")
+    p.add_argument("--cuts", metavar="A-B,C-D", help="with --from-take: the techniques' seconds (default: found)")
+    p.add_argument("--names", metavar="N1,N2", help="with --from-take: the techniques' names (default: NAME 1, ...)")
     p.add_argument("--name", required=True)
     p.add_argument("--view", required=True)
     p.add_argument("--overwrite", action="store_true", help="replace a combination of the same name and view")
