@@ -31,7 +31,8 @@ COMPOSED_GAP_S = 0.3
 
 @dataclass(frozen=True)
 class Combination:
-    """Techniques in the order they are performed; `gaps[i]` seconds between technique i and i + 1."""
+    """Techniques in the order they are performed; `gaps[i]` seconds from the end of technique i to the start of
+    i + 1 (negative when the guard frames kept at the ends of two techniques cut from one take overlap)."""
 
     name: str
     view: str
@@ -105,8 +106,8 @@ def combination_from_json(data: Any, path: Path | None = None) -> Combination:
             raise ValueError(f"technique {k + 1}: {exc}") from None
     gaps = data.get("gaps", [])
     ok = isinstance(gaps, list) and len(gaps) == len(techniques) - 1
-    if not ok or not all(isinstance(g, (int, float)) and 0 <= g <= 60 for g in gaps):
-        raise ValueError("gaps must be one number of seconds (0-60) between each two techniques")
+    if not ok or not all(isinstance(g, (int, float)) and -60 <= g <= 60 for g in gaps):
+        raise ValueError("gaps must be one number of seconds (-60 to 60) between each two techniques")
     created = str(data.get("created", ""))
     return Combination(clean_name(name), clean_name(view), tuple(techniques), tuple(map(float, gaps)), created, path)
 

@@ -54,5 +54,5 @@ def combination_from_take(
         lo, hi = max(0, a - edge), min(n, b + edge)
         techniques.append(make_reference(take.slice(lo, hi), labels[k], view, source=f"{take.source} [{a}:{b}]"))
         if k:  # the next technique starts where the take's did: start-to-start, less the piece before
-            gaps.append(max(0.0, (a - spans[k - 1][0]) / take.fps - techniques[k - 1].duration))
+            gaps.append((a - spans[k - 1][0]) / take.fps - techniques[k - 1].duration)
     return compose(name, view, techniques, gaps)
