@@ -1,0 +1,40 @@
+"""A combination in the window: listed in the library, followed on a video, shown on the sequence bar."""
+
+from __future__ import annotations
+
+from core.app.paths import open_library
+from core.library.combination import CombinationStore, compose
+from core.match.combo_engine import ComboEngine
+
+from .conftest import TESTDATA
+
+
+def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_window, qtbot, tmp_path):
+    lib = open_library(tmp_path / "lib")
+    moves = [lib.find(name)[0] for name in ("jab", "cross", "Hook to the head, left")]
+    CombinationStore(lib.folder).save(compose("Boxing 1", "side", moves))
+    window = make_window(lib)
+    tree = window.library_list
+    assert tree.topLevelItem(1).text(0) == "Combinations"
+    assert not window.sequence_bar.isVisible()  # nothing chosen: no bar
+    tree.choose(tree.find_label("combination: Boxing 1 - side"))
+    assert isinstance(window.session.engine, ComboEngine)
+    assert [r.move for r in window.session.references] == [m.move for m in moves]
+    with qtbot.waitSignal(window.source_ended, timeout=90_000):
+        window.open_source(str(TESTDATA / "punch_side.mp4"))  # one man, one punch: the combination begins
+    window._refresh_text()
+    bar = window.sequence_bar
+    assert bar.isVisible() and bar.progress is not None
+    assert bar.progress.labels == tuple(m.label for m in moves)
+    assert window.rep_list.count() >= 1  # each technique done is listed with its score
+    image = bar.grab().toImage()
+    assert image.height() == bar.height()
+    # The bar is painted: the expected technique's yellow is on it.
+    yellow = sum(
+        1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
+        if (c := image.pixelColor(x, y)).red() > 200 and c.green() > 180 and c.blue() < 120
+    )  # fmt: skip
+    assert yellow > 20
+    tree.choose(tree.find_label("Jab / straight, left - side"))  # a move again: the bar goes away
+    window._refresh_text()
+    assert not window.sequence_bar.isVisible()
