@@ -29,7 +29,7 @@ MAX_TECHNIQUES = 64
 COMPOSED_GAP_S = 0.3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: its references hold numpy arrays
 class Combination:
     """Techniques in the order they are performed; `gaps[i]` seconds from the end of technique i to the start of
     i + 1 (negative when the guard frames kept at the ends of two techniques cut from one take overlap)."""
