@@ -88,7 +88,37 @@ def main() -> None:
             f"  per-technique score vs alone: {len(gaps)} techniques,"
             f" max |diff| {max(gaps):.2f}, mean {np.mean(gaps):.2f}"
         )
+    random_combinations(library)
     segmentation()
+
+
+def random_combinations(library, count: int = 12, seed: int = 1) -> None:
+    """Combinations of four different techniques drawn at random from the 14 (no choice of "good" ones): how
+    often each kind of run is read right."""
+    rng = np.random.default_rng(seed)
+    stems = [t.stem for t in CATALOGUE]
+    by_stem = _by_stem(library)
+    right = {"whole": [0, 0], "skip": [0, 0], "swap": [0, 0]}
+    gaps = []
+    for _ in range(count):
+        a, b, c, d = (str(x) for x in rng.choice(stems, 4, replace=False))
+        runs = [[a, b, c, d]] * 3 + [[a, b, d], [a, c, b, d]]
+        scenario, techniques, closed, _ = follow([by_stem[s] for s in (a, b, c, d)], (a, b, c, d), runs, library)
+        by_kind = [("whole", lambda r: not r.missing and r.order_ok and not r.wrong_side)] * 3 + [
+            ("skip", lambda r: r.missing == (2,) and r.order_ok),
+            ("swap", lambda r: r.swapped == ((1, 2),) and not r.missing),
+        ]
+        ok = len(closed) == len(runs)
+        for k, (kind, test) in enumerate(by_kind):
+            right[kind][1] += 1
+            right[kind][0] += bool(ok and test(closed[k]))
+        gaps += score_gaps(scenario, techniques)
+    print(f"\n{count} random combinations of 4 of the 14 techniques (seed {seed}), 5 runs each:")
+    for kind, (n_ok, n) in right.items():
+        print(f"  {kind} runs read right: {n_ok} of {n}")
+    joined = count * sum(len(r) for r in runs)
+    print(f"  techniques found as themselves: {len(gaps)} of {joined}; score vs alone: max |diff| {max(gaps):.2f},"
+          f" {sum(g <= 5 for g in gaps)} within 5")  # fmt: skip
 
 
 def segmentation() -> None:
