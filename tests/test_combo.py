@@ -189,3 +189,26 @@ def test_a_long_take_is_cut_into_a_combination_at_its_techniques(followed):
         assert abs((starts[k] - starts[k - 1]) - (cuts[k][0] - cuts[k - 1][0]) / take.fps) < 0.05
     with pytest.raises(LibraryError, match="overlap"):
         combination_from_take(take, "Kata", "side", [(0, 50), (40, 90)])
+
+
+def test_render_burns_in_the_sequence_bar(tmp_path, by_stem, capsys):
+    import cv2
+
+    from core.app.cli import main as cli_main
+
+    lib = str(tmp_path / "lib")
+    CombinationStore(lib).save(compose("Jab cross", "side", [by_stem[A], by_stem["straight_right"]]))
+    out = tmp_path / "take.mp4"
+    clip = TESTDATA / "punch_side.mp4"
+    assert cli_main(["render", str(clip), "--combination", "jab cross", "--library", lib, "--out", str(out)]) == 0
+    video = cv2.VideoCapture(str(out))
+    frames = int(video.get(cv2.CAP_PROP_FRAME_COUNT))
+    video.set(cv2.CAP_PROP_POS_FRAMES, 10)
+    ok, image = video.read()
+    assert ok and frames == 103
+    bottom = image[-image.shape[0] // 9 :]
+    # The expected technique's chip and the "Now:" line are yellow (BGR ~ 63, 210, 255).
+    yellow = (bottom[..., 2] > 200) & (bottom[..., 1] > 160) & (bottom[..., 0] < 130)
+    assert yellow.sum() > 200
+    assert cli_main(["render", str(clip), "--library", lib, "--out", str(out)]) == 2
+    assert "--reference NAME (or --combination NAME)" in capsys.readouterr().err

@@ -123,6 +123,19 @@ def cmd_stream_combination(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_render_combination(args: argparse.Namespace) -> int:
+    """`render --combination`: the annotated video with the sequence bar burned in."""
+    from ..match.combo_engine import ComboEngine
+    from ..view.render import render_video
+
+    follower = follower_for(args.library, args.combination, args.mirror, not args.no_starter)
+    engine = ComboEngine(follower)
+    frames = render_video(args.source, follower.combo.techniques[0], args.out, args.mirror, model=args.model,
+                          engine=engine)  # fmt: skip
+    print(f"wrote {args.out} ({frames} frames, {len(engine.runs)} runs)")
+    return 0
+
+
 def _recorder(args: argparse.Namespace, follower: ComboFollower) -> tuple[HistoryStore, int]:
     from ..app.paths import default_history_path
 

@@ -68,6 +68,13 @@ def cmd_render(args: argparse.Namespace) -> int:
     from ..app.paths import open_library
     from ..view.render import render_video
 
+    if getattr(args, "combination", None):
+        from ..app.combo_cli import cmd_render_combination
+
+        return cmd_render_combination(args)
+    if not args.reference:
+        raise PoseCoachError("render needs --reference NAME (or --combination NAME)")
+
     refs = open_library(args.library, not args.no_starter).find(args.reference, args.view)
     if len(refs) > 1:
         views = ", ".join(r.view for r in refs)
@@ -106,7 +113,8 @@ def add_history_commands(
 
     p = sub.add_parser("render", help="write an annotated video of a take")
     p.add_argument("source", metavar="SOURCE")
-    p.add_argument("--reference", required=True, metavar="NAME")
+    p.add_argument("--reference", metavar="NAME")
+    p.add_argument("--combination", metavar="NAME", help="follow a combination: its sequence bar is burned in")
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
     p.add_argument("--out", required=True, metavar="FILE.mp4")
