@@ -13,7 +13,9 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     lib = open_library(tmp_path / "lib")
     moves = [lib.find(name)[0] for name in ("jab", "cross", "Hook to the head, left")]
     CombinationStore(lib.folder).save(compose("Boxing 1", "side", moves))
-    window = make_window(lib)
+    from core.app.history import HistoryStore
+
+    window = make_window(lib, HistoryStore(tmp_path / "history.sqlite3"))
     tree = window.library_list
     assert tree.topLevelItem(1).text(0) == "Combinations"
     assert not window.sequence_bar.isVisible()  # nothing chosen: no bar
@@ -35,6 +37,11 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
         if (c := image.pixelColor(x, y)).red() > 200 and c.green() > 180 and c.blue() < 120
     )  # fmt: skip
     assert yellow > 20
+    from core.app.history_combo import runs  # the run the video ended is stored with its techniques
+
+    (session,) = window.history.sessions()
+    stored = runs(window.history, session.id)
+    assert stored and stored[-1]["combination"] == "Boxing 1 - side" and stored[-1]["techniques"]
     tree.choose(tree.find_label("Jab / straight, left - side"))  # a move again: the bar goes away
     window._refresh_text()
     assert not window.sequence_bar.isVisible()

@@ -37,7 +37,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         for s in sessions:
             best = "-" if s.best is None else f"{s.best:.0f}"
             mean = "-" if s.mean is None else f"{s.mean:.0f}"
-            print(f"#{s.id:<4} {local_time(s.started_at)}  {s.reference or 'auto-detect':24s} reps {s.reps:3d}  "
+            what = s.reference or s.move or "auto-detect"  # a combination's session names it as its move
+            print(f"#{s.id:<4} {local_time(s.started_at)}  {what:24s} reps {s.reps:3d}  "
                   f"best {best:>3}  mean {mean:>3}  {s.source}")  # fmt: skip
         for move in trends:
             print(speed_trend_text(store, move))

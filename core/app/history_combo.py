@@ -83,3 +83,17 @@ def runs(store: HistoryStore, session_id: int) -> list[dict[str, Any]]:
             "techniques": [{"index": t[0], "move": t[1], "score": t[2]} for t in techniques],
         })  # fmt: skip
     return out
+
+
+def store_new_runs(history: Any, engine: Any) -> None:
+    """The app (UI thread): store the runs `engine` (a ComboEngine) closed since the last call in the practice's
+    session (`history`: core.app.practice_history.PracticeHistory); a failing store is a note, as for reps."""
+    if history.session_id is None or not isinstance(history.store, HistoryStore):
+        return
+    done = getattr(engine, "stored_runs", 0)
+    for run in engine.runs[done:]:
+        try:
+            add_run(history.store, history.session_id, run)
+        except Exception as exc:  # noqa: BLE001 - history must never stop practice
+            history.on_problem(f"History not saved: {exc}")
+    engine.stored_runs = len(engine.runs)

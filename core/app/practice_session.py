@@ -16,6 +16,7 @@ from enum import Enum
 import numpy as np
 from numpy.typing import NDArray
 
+from ..app.history_combo import store_new_runs
 from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
@@ -23,6 +24,7 @@ from ..library.labels import format_label
 from ..library.combination import Combination
 from ..library.references import Reference
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
+from ..match.auto_detect import rep_label
 from ..match.combo import ComboFollower
 from ..match.combo_engine import ComboEngine
 from ..match.hold import HoldEngine
@@ -76,6 +78,7 @@ class PracticeSession:
         self._pose_generation: int | None = None
         self.rep_scores: list[float] = []
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
+        self._settled: list[Rep] | None = None  # a combination's last techniques, decided at the video's end
         self._record = PracticeRecord()
         self.rep_takes = RepTakeBuffer()  # the last reps as filmed, for review (core.view.rep_takes)
         self._take_session: dict[int, int | None] = {}  # id(RepTake) -> the stored session it belongs to
@@ -124,8 +127,18 @@ class PracticeSession:
                 return False
             self.state = SourceState.ENDED
         self._end_record("Recording stopped: the video ended.", early)
+        self._settle_combination(generation)
         self._end_history()
         return True
+
+    def _settle_combination(self, generation: int) -> None:
+        """A combination's last techniques and run are decided before its stored session ends: they belong in
+        it (`waiting_reps` hands the techniques to the window afterwards)."""
+        if isinstance(self.engine, ComboEngine):
+            self._settled = self.waiting_reps(generation)
+            if self.history is not None:
+                for rep in self._settled:
+                    self.history.add_rep(rep, rep_label(rep))
 
     def stop_source(self) -> None:
         """The person stopped the source (or the window closes)."""
@@ -327,6 +340,9 @@ class PracticeSession:
         """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
         auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
         older source. A hold engine's hold in progress ends here too: `last_holds` has it."""
+        if self._settled is not None:
+            settled, self._settled = self._settled, None
+            return settled
         with self._lock:
             engine = self.engine
             if generation != self.generation or engine is None:
@@ -364,6 +380,7 @@ class PracticeSession:
         self.rep_scores.append(rep.score)
         if self.history is not None:
             self.history.add_rep(rep, label)
+            store_new_runs(self.history, self.engine)  # a combination's runs, with their techniques
         return True
 
     def finished_summary(self) -> str:
@@ -398,6 +415,7 @@ class PracticeSession:
 
     def _end_history(self) -> None:
         if self.history is not None:
+            store_new_runs(self.history, self.engine)
             self.history.end()
 
     def close(self) -> None:

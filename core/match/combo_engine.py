@@ -30,6 +30,7 @@ class ComboEngine:
         self.runs: list[ComboRun] = []
         self.techniques: list[TechniqueDone] = []
         self.rep_count = 0
+        self.stored_runs = 0  # runs already in the practice history (core.app.history_combo)
         self._waiting: deque[Rep] = deque()  # techniques done in one frame beyond the first: one per update
 
     @property
