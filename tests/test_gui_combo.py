@@ -45,3 +45,27 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     tree.choose(tree.find_label("Jab / straight, left - side"))  # a move again: the bar goes away
     window._refresh_text()
     assert not window.sequence_bar.isVisible()
+
+
+def test_a_combination_is_composed_in_the_window_and_chosen(make_window, tmp_path):
+    lib = open_library(tmp_path / "lib")
+    window = make_window(lib)
+
+    def fill(dialog):
+        for label in ("Cross / straight, right - side", "Jab / straight, left - side", "Low kick, right - side"):
+            dialog.library.setCurrentRow([m.label for m in dialog.moves].index(label))
+            dialog.add()
+        dialog.sequence.setCurrentRow(1)
+        dialog.shift(-1)  # the jab first
+        dialog.sequence.setCurrentRow(2)
+        dialog.remove()  # no kick after all
+        dialog.name.setText("One two")
+        dialog.save()
+        return dialog.result()
+
+    window.exec_dialog = fill
+    window.library_list.compose_requested.emit()  # what the library's right-click menu sends
+    combo = CombinationStore(lib.folder).find("one two")
+    assert combo is not None and combo.labels == ["Jab / straight, left - side", "Cross / straight, right - side"]
+    assert window.library_list.current_label() == "combination: One two - side"
+    assert isinstance(window.session.engine, ComboEngine)

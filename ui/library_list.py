@@ -42,6 +42,7 @@ class LibraryList(QTreeWidget):
     choice_changed = Signal()
     hide_requested = Signal(object)  # a starter Reference
     show_hidden_requested = Signal()
+    compose_requested = Signal()  # "Compose a combination..." (ui.compose_dialog)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,6 +168,7 @@ class LibraryList(QTreeWidget):
             menu.addAction(f"Hide '{ref.move}' from the library", lambda: self.hide_requested.emit(ref))
         if self.hidden_count:
             menu.addAction(f"Show {self.hidden_count} hidden starter move(s) again", self.show_hidden_requested.emit)
+        menu.addAction("Compose a combination...", self.compose_requested.emit)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))
 

@@ -28,6 +28,7 @@ class ReferenceChooser:
         self.box.choice_changed.connect(self.chosen)
         self.box.hide_requested.connect(self.hide)
         self.box.show_hidden_requested.connect(self.show_hidden)
+        self.box.compose_requested.connect(self.compose)
 
     def reload(self, select: str | None = "") -> None:
         """Read the library again and choose `select` (a label; "" is auto-detect, None chooses nothing)."""
@@ -105,3 +106,13 @@ class ReferenceChooser:
             self.window.show_problem(str(exc))
             return
         self.reload(select=self.box.current_label() or None)
+
+    def compose(self) -> None:
+        """A new combination from the library's moves (ui.compose_dialog); chosen once saved."""
+        from .compose_dialog import ComposeDialog
+
+        w = self.window
+        dialog = ComposeDialog(self.references, CombinationStore(w.library.folder), w)
+        if w.exec_dialog(dialog) and dialog.saved is not None:
+            self.reload(select=f"combination: {dialog.saved.label}")
+            w.statusBar().showMessage(f"Saved combination '{dialog.saved.label}'", 8000)

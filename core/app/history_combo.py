@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..app.history import HistoryStore
+from ..match.combo_engine import ComboEngine
 from ..match.combo_events import ComboRun
 
 _TABLES = (
@@ -86,9 +87,10 @@ def runs(store: HistoryStore, session_id: int) -> list[dict[str, Any]]:
 
 
 def store_new_runs(history: Any, engine: Any) -> None:
-    """The app (UI thread): store the runs `engine` (a ComboEngine) closed since the last call in the practice's
-    session (`history`: core.app.practice_history.PracticeHistory); a failing store is a note, as for reps."""
-    if history.session_id is None or not isinstance(history.store, HistoryStore):
+    """The app (UI thread): store the runs `engine` closed since the last call in the practice's session
+    (`history`: core.app.practice_history.PracticeHistory); nothing for an engine that is no combination's. A
+    failing store is a note, as for reps."""
+    if not isinstance(engine, ComboEngine) or history.session_id is None or not isinstance(history.store, HistoryStore):
         return
     done = getattr(engine, "stored_runs", 0)
     for run in engine.runs[done:]:

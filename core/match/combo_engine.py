@@ -28,7 +28,6 @@ class ComboEngine:
         self.combo = follower.combo
         self.progress: ComboProgress = follower.progress()
         self.runs: list[ComboRun] = []
-        self.techniques: list[TechniqueDone] = []
         self.rep_count = 0
         self.stored_runs = 0  # runs already in the practice history (core.app.history_combo)
         self._waiting: deque[Rep] = deque()  # techniques done in one frame beyond the first: one per update
@@ -54,7 +53,6 @@ class ComboEngine:
             if isinstance(event, ComboRun):
                 self.runs.append(event)
             else:
-                self.techniques.append(event)
                 self.rep_count += 1
                 self._waiting.append(replace(event.rep, index=self.rep_count))
 
