@@ -20,8 +20,8 @@ from ..app.history_combo import store_new_runs
 from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
-from ..library.labels import format_label
 from ..library.combination import Combination
+from ..library.labels import format_label
 from ..library.references import Reference
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.auto_detect import rep_label
