@@ -11,7 +11,7 @@ from .conftest import TESTDATA
 
 def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_window, qtbot, tmp_path):
     lib = open_library(tmp_path / "lib")
-    moves = [lib.find(name)[0] for name in ("jab", "cross", "Hook to the head, left")]
+    moves = [lib.find(name)[0] for name in ("jab", "jab", "cross")]  # a double jab: punch_side's man jabs
     CombinationStore(lib.folder).save(compose("Boxing 1", "side", moves))
     from core.app.history import HistoryStore
 
@@ -23,7 +23,7 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     assert isinstance(window.session.engine, ComboEngine)
     assert [r.move for r in window.session.references] == [m.move for m in moves]
     with qtbot.waitSignal(window.source_ended, timeout=90_000):
-        window.open_source(str(TESTDATA / "punch_side.mp4"))  # one man, one punch: the combination begins
+        window.open_source(str(TESTDATA / "punch_side.mp4"))  # one man, one punch: a run begins
     window._refresh_text()
     bar = window.sequence_bar
     assert bar.isVisible() and bar.progress is not None

@@ -154,14 +154,16 @@ class ComboFollower:
             self._close(events)
 
     def _restarts(self, costs: dict[str, float]) -> bool:
-        """The first technique again, once the run in progress got to its last technique but one, unless it
-        fits the one due next better."""
+        """The first technique again, once the run in progress got to its last technique but one (or no further
+        than the first), unless it fits the one due next better."""
         first = costs.get(self.labels[0], float("inf"))
         if first >= COST_EXTRA:
             return False
         reached = align(self.labels, self._costs(), self.other_side, prefix=True).reached_placed
         due = self.labels[reached] if reached < len(self.labels) else None
-        return reached >= len(self.labels) - 1 and (due is None or costs.get(due, float("inf")) > first)
+        # Also when the run got no further than its first technique: the jab again is a new start.
+        far_enough = reached >= len(self.labels) - 1 or reached <= 1
+        return far_enough and (due is None or costs.get(due, float("inf")) > first)
 
     def _placed(self, alignment: Alignment) -> list[TechniqueDone]:
         """This run's motions as techniques: each graded as the technique it is placed as (an extra: as the
