@@ -23,10 +23,10 @@ from ..frame.sources import Frame
 from ..library.combination import Combination
 from ..library.labels import format_label
 from ..library.references import Reference
-from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.auto_detect import rep_label
 from ..match.combo import ComboFollower
 from ..match.combo_engine import ComboEngine
+from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live_events import LiveUpdate, Rep

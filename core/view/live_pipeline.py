@@ -15,8 +15,8 @@ from numpy.typing import NDArray
 from ..frame.sources import Frame
 from ..library.references import Reference
 from ..match.auto_detect import AutoDetectEngine
-from ..match.gestures import GestureUpdate
 from ..match.combo_engine import ComboEngine
+from ..match.gestures import GestureUpdate
 from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate
