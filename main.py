@@ -6,7 +6,7 @@ import os
 import sys
 
 CLI_COMMANDS = {"score", "record", "recognize", "import-lookup", "list", "hide", "show-hidden", "stream", "history",
-                "export", "render", "models"}  # fmt: skip
+                "export", "render", "models", "compose"}  # fmt: skip
 
 
 def main(argv: list[str]) -> int:

@@ -33,6 +33,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--source", help="camera number (0, 1, ...) or a video file; default: the last one used, else camera 0"
     )
     p.add_argument("--reference", metavar="NAME", help="preselect a reference ('move - view' or move)")
+    p.add_argument("--combination", metavar="NAME", help="preselect a combination of the library (see `compose`)")
     p.add_argument("--library", default=str(default_library_dir()), help="reference folder (default: %(default)s)")
     p.add_argument("--no-starter", action="store_true", help="leave out the starter moves shipped with the app")
     p.add_argument("--history", help="practice history database (default: POSECOACH_HISTORY or the user data folder)")
@@ -84,6 +85,14 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
             window.library_list.choose(window.library_list.find_label(label))
         except LibraryError as exc:
             window.statusBar().showMessage(str(exc), 10000)
+    if getattr(args, "combination", None):
+        from core.library.combination import CombinationStore
+
+        combo = CombinationStore(window.library.folder).find(args.combination)
+        if combo is None:
+            window.statusBar().showMessage(f"no combination {args.combination!r} in the library", 10000)
+        else:
+            window.library_list.choose(window.library_list.find_label(f"combination: {combo.label}"))
     window.open_source(initial_source(args.source, settings))
     window.voice.warm_up()  # the speech engine loads now, not on the first cue
     return window

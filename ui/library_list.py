@@ -7,13 +7,17 @@ forwards these requests (ui.reference_chooser acts on the library).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QTreeWidgetItemIterator, QVBoxLayout, QWidget
 
+from core.library.combination import Combination
 from core.library.references import Reference
 
 AUTO = "Auto-detect the move"
+COMBO = "combination: "  # the label of a combination's entry starts with this (references never do)
 HEADINGS = {"punch": "Punches", "kick": "Kicks", "hold": "Stances and holds"}
 _LABEL = Qt.ItemDataRole.UserRole
 
@@ -38,6 +42,7 @@ class LibraryList(QTreeWidget):
     choice_changed = Signal()
     hide_requested = Signal(object)  # a starter Reference
     show_hidden_requested = Signal()
+    compose_requested = Signal()  # "Compose a combination..." (ui.compose_dialog)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,10 +55,14 @@ class LibraryList(QTreeWidget):
         self.currentItemChanged.connect(self._current_changed)
         self._items: list[QTreeWidgetItem] = []
         self._refs: dict[str, Reference] = {}
+        self.combinations: dict[str, Combination] = {}
         self.hidden_count = 0
 
-    def set_references(self, refs: list[Reference], hidden_count: int = 0) -> None:
-        """List `refs` under their headings (in the order given within each); no choice is made."""
+    def set_references(
+        self, refs: list[Reference], hidden_count: int = 0, combinations: Sequence[Combination] = ()
+    ) -> None:
+        """List `refs` under their headings (in the order given within each), the combinations under theirs
+        after "auto-detect"; no choice is made."""
         self.blockSignals(True)
         self.clear()
         self.hidden_count = hidden_count
@@ -66,6 +75,18 @@ class LibraryList(QTreeWidget):
         groups: dict[str, QTreeWidgetItem] = {}
         bold = QFont(self.font())
         bold.setBold(True)
+        self.combinations = {COMBO + c.label: c for c in combinations}
+        if combinations:
+            heading = QTreeWidgetItem(["Combinations"])
+            heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            heading.setFont(0, bold)
+            self.addTopLevelItem(heading)
+            for combo in combinations:
+                item = QTreeWidgetItem([f"{combo.name}  ({len(combo.techniques)})"])
+                item.setData(0, _LABEL, COMBO + combo.label)
+                item.setToolTip(0, "\n".join([combo.label, *(f"{k + 1}. {t}" for k, t in enumerate(combo.labels))]))
+                heading.addChild(item)
+                self._items.append(item)
         for ref in refs:
             heading = group_of(ref)
             if heading not in groups:
@@ -147,6 +168,7 @@ class LibraryList(QTreeWidget):
             menu.addAction(f"Hide '{ref.move}' from the library", lambda: self.hide_requested.emit(ref))
         if self.hidden_count:
             menu.addAction(f"Show {self.hidden_count} hidden starter move(s) again", self.show_hidden_requested.emit)
+        menu.addAction("Compose a combination...", self.compose_requested.emit)
         if not menu.isEmpty():
             menu.exec(self.viewport().mapToGlobal(pos))
 

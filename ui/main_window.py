@@ -20,6 +20,7 @@ from core.frame.sources import VideoSource, parse_source
 from core.library.reference_library import Library
 from core.library.references import Reference
 from core.match.auto_detect import rep_label
+from core.match.combo_engine import ComboEngine
 from core.match.live_events import Rep
 from core.view.live_pipeline import ViewFrame
 
@@ -32,6 +33,7 @@ from .presentation import install_presentation
 from .record_control import RecordControl
 from .reference_chooser import ReferenceChooser
 from .review_control import install_review
+from .sequence_bar import SequenceBar, with_bar
 from .settings import AppSettings
 from .toolbar import build_actions
 from .video_view import VideoView
@@ -105,7 +107,8 @@ class MainWindow(QMainWindow):
         self.record_seconds.setToolTip("Recording stops by itself after this long (or press R again)")
         self.splitter = QSplitter()
         self.splitter.addWidget(self.library_panel)
-        self.splitter.addWidget(self.video)
+        self.sequence_bar = SequenceBar()
+        self.splitter.addWidget(with_bar(self.sequence_bar, self.video))
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 3)
@@ -270,6 +273,8 @@ class MainWindow(QMainWindow):
             if self.worker is not None
             else ""
         )
+        engine = self.session.engine
+        self.sequence_bar.show_progress(engine.progress if isinstance(engine, ComboEngine) else None)
         view = self.latest
         if view is None or self.session.state is SourceState.ENDED:
             return  # after the end of a video the panel keeps its final count (show_finished)

@@ -68,7 +68,12 @@ class RecordControl:
             w.show_problem("Nothing was recorded: the source gave no frames while recording.")
             return
         dialog = RecordDialog(result.take, w.library, w, note=result.source_note)
-        if w.exec_dialog(dialog) == QDialog.DialogCode.Accepted and dialog.saved is not None:
+        accepted = w.exec_dialog(dialog) == QDialog.DialogCode.Accepted
+        if accepted and dialog.saved_combination is not None:
+            combo = dialog.saved_combination
+            w.chooser.reload(select=f"combination: {combo.label}")
+            w.statusBar().showMessage(f"Saved combination '{combo.label}' ({len(combo.techniques)} techniques)", 8000)
+        if accepted and dialog.saved is not None:
             w.chooser.reload(select=dialog.saved.label)
             n = len(dialog.saved.examples)
             w.statusBar().showMessage(f"Saved reference '{dialog.saved.label}' ({n} example{'s' * (n != 1)})", 8000)

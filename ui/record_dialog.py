@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.app.errors import LibraryError
+from core.library.combination import Combination
 from core.library.hold_recording import DEFAULT_TARGET_S, store_hold, take_hold
 from core.library.labels import format_label
 from core.library.recording import RecordedTake, store_move, take_examples
@@ -38,6 +39,7 @@ from core.pose.skeleton import to_coco17
 from core.pose.view_hint import suggest_view
 from core.view.overlay import draw_pose
 
+from .combo_cuts import CombinationCuts, save_combination
 from .video_view import to_qimage
 
 VIEWS = ("front", "side", "left", "right")
@@ -54,6 +56,7 @@ class RecordDialog(QDialog):
         self.take = take
         self.library = library
         self.saved: Reference | None = None
+        self.saved_combination: Combination | None = None
         n = len(take.sequence)
         self._coco = to_coco17(take.sequence.keypoints, take.sequence.skeleton)
         self._shown = 0  # the frame on the preview
@@ -108,6 +111,8 @@ class RecordDialog(QDialog):
         form.addRow("", self.split)
         form.addRow("", self.hold)
         form.addRow("Hold target", self.hold_target)
+        self.combo_cuts = CombinationCuts(take.sequence, self._show_frame)  # a kata: saved as a combination
+        form.addRow("", self.combo_cuts)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -182,6 +187,12 @@ class RecordDialog(QDialog):
         self._show_frame(self._shown)  # the preview is drawn at its shown size: redraw at the new one
 
     def save(self) -> None:
+        if self.combo_cuts.enabled.isChecked():
+            combo = (self.name.text(), self.view.currentText())
+            self.saved_combination = save_combination(self, self.library, self.take.sequence, self.combo_cuts, *combo)
+            if self.saved_combination is not None:
+                self.accept()
+            return
         a, b = self.start.value(), self.end.value() + 1
         clip = self.take.sequence.slice(a, b)
         adding = self.add_to.currentData() is not None

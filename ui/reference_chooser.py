@@ -6,7 +6,9 @@ import logging
 from typing import TYPE_CHECKING
 
 from core.app.errors import LibraryError
+from core.library.combination import CombinationStore
 from core.library.references import Reference
+from core.match.combo import other_side_references
 
 from .library_list import AUTO
 
@@ -26,6 +28,7 @@ class ReferenceChooser:
         self.box.choice_changed.connect(self.chosen)
         self.box.hide_requested.connect(self.hide)
         self.box.show_hidden_requested.connect(self.show_hidden)
+        self.box.compose_requested.connect(self.compose)
 
     def reload(self, select: str | None = "") -> None:
         """Read the library again and choose `select` (a label; "" is auto-detect, None chooses nothing)."""
@@ -36,7 +39,14 @@ class ReferenceChooser:
             self.references = []
             w.show_problem(str(exc))
         problems = [str(e) for e in w.library.errors]
-        self.box.set_references(self.references, len(w.library.hidden_starter))
+        store = CombinationStore(w.library.folder)
+        try:
+            combinations = store.load()
+        except LibraryError as exc:
+            combinations = []
+            problems.append(str(exc))
+        problems += [str(e) for e in store.errors]
+        self.box.set_references(self.references, len(w.library.hidden_starter), combinations)
         if select is not None:
             index = self.box.find_label(select) if select else 0
             self.box.blockSignals(True)
@@ -57,8 +67,13 @@ class ReferenceChooser:
         label = self.box.current_label()
         if label:
             w.settings.reference = "" if label == AUTO else label
+        combo = self.box.combinations.get(label)
         try:
-            note = w.session.choose_references(self.selected())
+            if combo is not None:
+                w.session.choose_combination(combo, other_side_references(combo, self.references))
+                note = ""
+            else:
+                note = w.session.choose_references(self.selected())
         except Exception as exc:  # noqa: BLE001 - a reference that cannot be used must not stop practice
             LOG.exception("reference %s could not be prepared", label)
             w.statusBar().showMessage(f"'{label}' cannot be used ({exc}); the previous choice stays.", 15000)
@@ -91,3 +106,13 @@ class ReferenceChooser:
             self.window.show_problem(str(exc))
             return
         self.reload(select=self.box.current_label() or None)
+
+    def compose(self) -> None:
+        """A new combination from the library's moves (ui.compose_dialog); chosen once saved."""
+        from .compose_dialog import ComposeDialog
+
+        w = self.window
+        dialog = ComposeDialog(self.references, CombinationStore(w.library.folder), w)
+        if w.exec_dialog(dialog) and dialog.saved is not None:
+            self.reload(select=f"combination: {dialog.saved.label}")
+            w.statusBar().showMessage(f"Saved combination '{dialog.saved.label}'", 8000)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..app.combo_cli import add_compose_command
 from ..app.errors import PoseCoachError, SourceError, describe_os_error
 from ..app.live_cli import add_stream_command
 from ..app.models_cli import add_models_command
@@ -348,6 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_show_hidden)
 
     add_stream_command(sub, common)
+    add_compose_command(sub, common)
     add_models_command(sub)
     from ..app.history_cli import add_history_commands
 

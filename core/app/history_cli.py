@@ -37,7 +37,8 @@ def cmd_history(args: argparse.Namespace) -> int:
         for s in sessions:
             best = "-" if s.best is None else f"{s.best:.0f}"
             mean = "-" if s.mean is None else f"{s.mean:.0f}"
-            print(f"#{s.id:<4} {local_time(s.started_at)}  {s.reference or 'auto-detect':24s} reps {s.reps:3d}  "
+            what = s.reference or s.move or "auto-detect"  # a combination's session names it as its move
+            print(f"#{s.id:<4} {local_time(s.started_at)}  {what:24s} reps {s.reps:3d}  "
                   f"best {best:>3}  mean {mean:>3}  {s.source}")  # fmt: skip
         for move in trends:
             print(speed_trend_text(store, move))
@@ -67,6 +68,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_render(args: argparse.Namespace) -> int:
     from ..app.paths import open_library
     from ..view.render import render_video
+
+    if getattr(args, "combination", None):
+        from ..app.combo_cli import cmd_render_combination
+
+        return cmd_render_combination(args)
+    if not args.reference:
+        raise PoseCoachError("render needs --reference NAME (or --combination NAME)")
 
     refs = open_library(args.library, not args.no_starter).find(args.reference, args.view)
     if len(refs) > 1:
@@ -106,7 +114,8 @@ def add_history_commands(
 
     p = sub.add_parser("render", help="write an annotated video of a take")
     p.add_argument("source", metavar="SOURCE")
-    p.add_argument("--reference", required=True, metavar="NAME")
+    p.add_argument("--reference", metavar="NAME")
+    p.add_argument("--combination", metavar="NAME", help="follow a combination: its sequence bar is burned in")
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
     p.add_argument("--out", required=True, metavar="FILE.mp4")

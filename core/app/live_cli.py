@@ -87,6 +87,10 @@ def make_engine(
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
+    if getattr(args, "combination", None):
+        from ..app.combo_cli import cmd_stream_combination
+
+        return cmd_stream_combination(args)
     engine = make_engine(
         args.library, args.reference, args.view, args.mirror, not args.no_starter, getattr(args, "sides", "one")
     )
@@ -145,6 +149,7 @@ def add_stream_command(
     p = sub.add_parser("stream", help="play a source through the live engine (JSON lines)")
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("--reference", metavar="NAME", help="omit to auto-detect the move")
+    p.add_argument("--combination", metavar="NAME", help="follow a combination (see `compose`) instead of a move")
     p.add_argument("--view")
     p.add_argument("--mirror", action="store_true")
     p.add_argument(

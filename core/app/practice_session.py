@@ -16,11 +16,16 @@ from enum import Enum
 import numpy as np
 from numpy.typing import NDArray
 
+from ..app.history_combo import store_new_runs
 from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..frame.sources import Frame
+from ..library.combination import Combination
 from ..library.labels import format_label
 from ..library.references import Reference
+from ..match.auto_detect import rep_label
+from ..match.combo import ComboFollower
+from ..match.combo_engine import ComboEngine
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
@@ -60,6 +65,8 @@ class PracticeSession:
         self.mirror_person = False
         self.sides = "one"  # core.match.sides: practise the reference's side only, or both sides
         self.references: list[Reference] = []
+        self.combination: Combination | None = None  # a combination followed instead of the references
+        self._other_sides: dict[str, Reference] = {}
         self._prepared: dict[str, tuple[Reference, PreparedReference]] = {}
         self.engine: Engine | None = None
         self._rep_offset = 0  # reps counted by earlier engines of this practice (before a camera gap)
@@ -71,6 +78,7 @@ class PracticeSession:
         self._pose_generation: int | None = None
         self.rep_scores: list[float] = []
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
+        self._settled: list[Rep] | None = None  # a combination's last techniques, decided at the video's end
         self._record = PracticeRecord()
         self.rep_takes = RepTakeBuffer()  # the last reps as filmed, for review (core.view.rep_takes)
         self._take_session: dict[int, int | None] = {}  # id(RepTake) -> the stored session it belongs to
@@ -119,8 +127,18 @@ class PracticeSession:
                 return False
             self.state = SourceState.ENDED
         self._end_record("Recording stopped: the video ended.", early)
+        self._settle_combination(generation)
         self._end_history()
         return True
+
+    def _settle_combination(self, generation: int) -> None:
+        """A combination's last techniques and run are decided before its stored session ends: they belong in
+        it (`waiting_reps` hands the techniques to the window afterwards)."""
+        if isinstance(self.engine, ComboEngine):
+            self._settled = self.waiting_reps(generation)
+            if self.history is not None:
+                for rep in self._settled:
+                    self.history.add_rep(rep, rep_label(rep))
 
     def stop_source(self) -> None:
         """The person stopped the source (or the window closes)."""
@@ -153,6 +171,7 @@ class PracticeSession:
         engine = engine_for(prepared, self.mirror_person, self.sides)
         held = poses_held_by(references)
         with self._lock:
+            self.combination = None
             self.references = list(references)
             if self.gestures is not None:
                 self.gestures.disabled = held  # a move that holds a command's pose must not trigger it
@@ -160,6 +179,14 @@ class PracticeSession:
             recording = self._record.phase is not RecordPhase.IDLE
         self._restart_history()
         return "Still recording: the take does not depend on the reference." if recording else ""
+
+    def choose_combination(self, combo: Combination, other_sides: dict[str, Reference]) -> None:
+        """Follow a combination (core.match.combo); `other_sides`: the library's other-side moves."""
+        with self._lock:
+            self.combination, self._other_sides = combo, other_sides
+            self.references = list(combo.techniques)
+            self._restart_practice()
+        self._restart_history()
 
     def set_sides(self, sides: str) -> None:
         """Practise one side ("one") or both ("both"): the practice starts again with the new engine."""
@@ -183,6 +210,8 @@ class PracticeSession:
         return cached[1]
 
     def _build_engine(self) -> Engine | None:
+        if self.combination is not None:
+            return ComboEngine(ComboFollower(self.combination, self.mirror_person, self._other_sides))
         return engine_for([self._prepare(r) for r in self.references], self.mirror_person, self.sides)
 
     def _restart_practice(self, engine: Engine | None = None) -> None:
@@ -197,7 +226,7 @@ class PracticeSession:
         return self.engine.rep_count if self.engine is not None else 0
 
     def _chosen_reference(self) -> Reference | None:
-        return self.references[0] if len(self.references) == 1 else None
+        return self.references[0] if len(self.references) == 1 and self.combination is None else None
 
     # -- record (UI thread; core.app.practice_record) -------------------------------------------------
     def start_record(self, now: float, seconds: float) -> bool:
@@ -311,6 +340,9 @@ class PracticeSession:
         """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
         auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
         older source. A hold engine's hold in progress ends here too: `last_holds` has it."""
+        if self._settled is not None:
+            settled, self._settled = self._settled, None
+            return settled
         with self._lock:
             engine = self.engine
             if generation != self.generation or engine is None:
@@ -348,6 +380,7 @@ class PracticeSession:
         self.rep_scores.append(rep.score)
         if self.history is not None:
             self.history.add_rep(rep, label)
+            store_new_runs(self.history, self.engine)  # a combination's runs, with their techniques
         return True
 
     def finished_summary(self) -> str:
@@ -382,6 +415,7 @@ class PracticeSession:
 
     def _end_history(self) -> None:
         if self.history is not None:
+            store_new_runs(self.history, self.engine)
             self.history.end()
 
     def close(self) -> None:

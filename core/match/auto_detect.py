@@ -194,6 +194,8 @@ class AutoDetectEngine:
         # Every engine's reps as found, before arbitration: what tests and benches check the reports against.
         self.found: deque[Rep] = deque(maxlen=MAX_KEPT)
         self._counts: dict[str, int] = {}
+        # Every engine's update of the latest frame, in `engines` order (a combination shows the expected one).
+        self.updates: list[LiveUpdate] = []
 
     @property
     def reps(self) -> list[Rep]:
@@ -207,7 +209,7 @@ class AutoDetectEngine:
         # Converted to COCO-17 once here, not once per engine: every engine and the recognition take that.
         coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
         self._remember(now, coco)
-        updates = [e.push(coco, t, COCO17) for e in self.engines]
+        updates = self.updates = [e.push(coco, t, COCO17) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
             if u.new_rep is not None:

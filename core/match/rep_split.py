@@ -117,15 +117,10 @@ def _drop_cut_reps(stretches: list[tuple[int, int]], n: int) -> list[tuple[int, 
     return [(a, b) for a, b in stretches if (a > 0 and b < n) or b - a >= CUT_REP_FRACTION * typical]
 
 
-def split_reps(keypoints: NDArray[np.float32], skeleton: str, fps: float) -> Split:
-    """Repetitions of one recording as frame ranges; the whole take when no clear rest separates them.
-
-    keypoints: (T, K, 3) float32 x, y, confidence in `skeleton` order, NaN where nobody was found.
-    """
-    n = len(keypoints)
-    whole = Split(((0, n),), found_rests=False)
-    if n < 2 * round(MIN_MOVE_S * fps) or not np.isfinite(keypoints[:, :, :2]).any():
-        return whole
+def active_stretches(keypoints: NDArray[np.float32], skeleton: str, fps: float) -> list[tuple[int, int]]:
+    """The stretches [start, end) that move (the rule above, without margins or the cut-rep test); any count."""
+    if len(keypoints) < 2 * round(MIN_MOVE_S * fps) or not np.isfinite(keypoints[:, :, :2]).any():
+        return []
     speed, change = activity(keypoints, skeleton, fps)
     moving, rest_speed = _above_halfway(speed)
     posed, _ = _above_halfway(change)
@@ -140,7 +135,17 @@ def split_reps(keypoints: NDArray[np.float32], skeleton: str, fps: float) -> Spl
         peaks = np.array([speed[a:b].max() - rest_speed for a, b in stretches])
         typical = np.percentile(peaks, TYPICAL_PEAK_PERCENTILE)
         stretches = [s for s, p in zip(stretches, peaks, strict=True) if p >= MIN_PEAK_FRACTION * typical]
-    stretches = _drop_cut_reps(stretches, n)
+    return stretches
+
+
+def split_reps(keypoints: NDArray[np.float32], skeleton: str, fps: float) -> Split:
+    """Repetitions of one recording as frame ranges; the whole take when no clear rest separates them.
+
+    keypoints: (T, K, 3) float32 x, y, confidence in `skeleton` order, NaN where nobody was found.
+    """
+    n = len(keypoints)
+    whole = Split(((0, n),), found_rests=False)
+    stretches = _drop_cut_reps(active_stretches(keypoints, skeleton, fps), n)
     if len(stretches) < 2:
         return whole
     margin = round(MARGIN_S * fps)

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from ..frame.sources import Frame
 from ..library.references import Reference
 from ..match.auto_detect import AutoDetectEngine
+from ..match.combo_engine import ComboEngine
 from ..match.gestures import GestureUpdate
 from ..match.hold import HoldEngine
 from ..match.live import LiveEngine
@@ -26,7 +27,7 @@ from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference
 from ..view.overlay import Trails, draw_ghost, draw_pose, ghost_keypoints
 
-Engine = LiveEngine | AutoDetectEngine | HoldEngine | SidedEngine
+Engine = LiveEngine | AutoDetectEngine | HoldEngine | SidedEngine | ComboEngine
 
 
 @dataclass(frozen=True)

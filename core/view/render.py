@@ -15,21 +15,24 @@ from numpy.typing import NDArray
 from ..app.errors import PoseCoachError
 from ..frame.sources import VideoSource
 from ..library.references import Reference
+from ..match.combo_engine import ComboEngine
 from ..pose.estimator import PoseEstimator
 from ..pose.models import DEFAULT_MODEL
-from ..view.live_pipeline import LivePipeline, make_engine
+from ..view.live_pipeline import Engine, LivePipeline, make_engine
 from ..view.overlay import draw_hud
+from ..view.sequence_overlay import draw_sequence_bar
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); raise from it to cancel
 
 
-def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Reference,
-                    mirror_person: bool = False) -> Iterator[NDArray[np.uint8]]:  # fmt: skip
+def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Reference, mirror_person: bool = False,
+                    engine: Engine | None = None) -> Iterator[NDArray[np.uint8]]:  # fmt: skip
     """Every frame of `video`, in order, annotated in place: (H, W, 3) uint8 BGR.
 
     The live engine follows the take as if it came from the camera; its reference frame places the ghost.
+    `engine`: another engine than `reference`'s (a combination's: its sequence bar is burned in too).
     """
-    engine = make_engine([reference], mirror_person)
+    engine = engine if engine is not None else make_engine([reference], mirror_person)
     pipeline = LivePipeline(estimator, engine, mirror_display=False)  # a file is shown as filmed
     for frame in video:
         view = pipeline.process(frame)  # pose, trails and ghost
@@ -38,11 +41,14 @@ def annotate_frames(video: VideoSource, estimator: PoseEstimator, reference: Ref
             draw_hud(view.image, None, 0, [], reference.label)
         else:
             draw_hud(view.image, u.score, u.rep_count, [f.message for f in u.feedback], u.reference)
+        if isinstance(engine, ComboEngine):
+            draw_sequence_bar(view.image, engine.progress)
         yield view.image
 
 
 def render_video(source: str, reference: Reference, out: str | Path, mirror_person: bool = False,
-                 progress: Progress | None = None, model: str = DEFAULT_MODEL) -> int:  # fmt: skip
+                 progress: Progress | None = None, model: str = DEFAULT_MODEL,
+                 engine: Engine | None = None) -> int:  # fmt: skip
     """Write every frame of `source`, annotated, to `out` (mp4v; same size, fps and frame count). Returns frames.
 
     model: the pose model (core.pose.models); a missing one fails before any frame is decoded or written.
@@ -61,7 +67,7 @@ def render_video(source: str, reference: Reference, out: str | Path, mirror_pers
     frames = 0
     try:
         with VideoSource(source) as video, PoseEstimator(model) as estimator:
-            for image in annotate_frames(video, estimator, reference, mirror_person):
+            for image in annotate_frames(video, estimator, reference, mirror_person, engine):
                 if writer is None:
                     h, w = image.shape[:2]
                     writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), video.fps, (w, h))
