@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from enum import Enum
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..app.history_combo import store_new_runs
+from ..app.practice_frames import PracticeFrames
 from ..app.practice_history import PracticeHistory
 from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
-from ..frame.sources import Frame
+from ..app.practice_review import KeptReps
 from ..library.combination import Combination
-from ..library.labels import format_label
 from ..library.references import Reference
 from ..match.auto_detect import rep_label
 from ..match.combo import ComboFollower
@@ -29,12 +25,10 @@ from ..match.combo_engine import ComboEngine
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
-from ..match.live_events import LiveUpdate, Rep
-from ..pose.skeleton import MEDIAPIPE33
+from ..match.live_events import Rep
 from ..score.scoring import PreparedReference
-from ..view.live_pipeline import Engine, Estimate, LivePipeline, ViewFrame, engine_for
-from ..view.rep_takes import RepTakeBuffer, window_for
-from ..view.review_store import save_takes, takes_path
+from ..view.live_pipeline import Engine, LivePipeline, engine_for
+from ..view.rep_takes import window_for
 
 __all__ = ["PracticeSession", "RecordPhase", "RecordResult", "SourceState"]
 
@@ -47,7 +41,7 @@ class SourceState(Enum):
     ENDED = "ended"  # a video file reached its end
 
 
-class PracticeSession:
+class PracticeSession(PracticeFrames):
     def __init__(self, pipeline: LivePipeline | None = None, history: PracticeHistory | None = None) -> None:
         self.pipeline = pipeline  # attached by the pipeline thread once the pose model is loaded
         self.history = history
@@ -80,10 +74,8 @@ class PracticeSession:
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
         self._settled: list[Rep] | None = None  # a combination's last techniques, decided at the video's end
         self._record = PracticeRecord()
-        self.rep_takes = RepTakeBuffer()  # the last reps as filmed, for review (core.view.rep_takes)
-        self._take_session: dict[int, int | None] = {}  # id(RepTake) -> the stored session it belongs to
-        if history is not None:
-            history.on_ending = self._save_takes
+        self.kept = KeptReps(history)  # the last reps as filmed, for review (core.app.practice_review)
+        self.rep_takes = self.kept.buffer
 
     # -- source (UI thread) ------------------------------------------------------------------------
     def open_source(self, name: str, is_camera: bool) -> int:
@@ -259,116 +251,6 @@ class PracticeSession:
     def recording(self) -> bool:
         return self._record.phase is RecordPhase.RECORDING
 
-    # -- frames (pipeline thread) ------------------------------------------------------------------
-    def process(self, frame: Frame) -> ViewFrame | None:
-        """Pose, engine, recorder, drawing for one frame; None for a frame of an older or paused source."""
-        est = self.estimate(frame)
-        return None if est is None else self.finish(frame, est)
-
-    def estimate(self, frame: Frame) -> Estimate | None:
-        """The pose step of `process` (no lock held while the model runs); None for a frame not shown.
-
-        Frames go through `estimate` in order and through `finish` in the same order; the app runs the
-        next frame's `estimate` on a helper thread while this frame's `finish` runs (ui/pipeline_worker.py).
-        """
-        pipeline = self._pipeline()
-        # Read without the main lock, which `finish` holds while the engine runs: a frame whose source is
-        # replaced meanwhile is dropped by `finish`. A new source's frames come after open_source returned.
-        if not self._accepts(frame):
-            return None
-        # Tracking restarts on the first frame of each new source, decided by the frame's own generation: a
-        # flag set by open_source could be taken by a frame of the old source accepted just before the switch.
-        restart = frame.generation != self._pose_generation
-        self._pose_generation = frame.generation
-        return pipeline.estimate(frame, restart=restart)
-
-    def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
-        """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.
-
-        `draw=False`: scored and recorded, not drawn (the app skips drawing frames the screen cannot show).
-        """
-        pipeline = self._pipeline()
-        with self._lock:
-            if not self._accepts(frame):
-                if est.restarted:
-                    pipeline.trails.clear()  # a new source's trails start empty whichever frame is drawn first
-                return None
-            engine = self.engine
-            update = self._push(engine, est.keypoints, frame.t)
-            self._keep_take(frame, est, update)
-            finished = self._record.add(frame.t, frame.image, est.keypoints)
-            recording = self._record.elapsed
-            mirror = self.mirror_display
-            gestures = self.gestures
-        if finished is not None:
-            self.on_record_finished(finished)
-        gesture = None if gestures is None else gestures.push(est.keypoints, frame.t, MEDIAPIPE33)
-        if gesture is not None and gesture.command is not None:
-            self.on_command(gesture.command)
-        view = pipeline.draw(frame, est, update, engine, recording, mirror, paint=draw)
-        return view if gesture is None or gesture.name is None else replace(view, gesture=gesture)
-
-    def _pipeline(self) -> LivePipeline:
-        pipeline = self.pipeline
-        if pipeline is None:
-            raise RuntimeError("the practice session has no pipeline yet (the pose model is loading)")
-        return pipeline
-
-    def _accepts(self, frame: Frame) -> bool:
-        return self.shows(frame.generation)
-
-    def _push(self, engine: Engine | None, keypoints: NDArray[np.float32] | None, t: float) -> LiveUpdate | None:
-        if engine is None:
-            return None
-        if self._practice_t0 is None:
-            self._practice_t0 = t
-        if self._engine_t0 is None:
-            self._engine_t0 = t
-            self._time_shift = t - self._practice_t0
-        update = engine.push(keypoints, t, MEDIAPIPE33)
-        if self._rep_offset == 0 and self._time_shift == 0.0:
-            return update
-        rep = None if update.new_rep is None else self._in_practice(update.new_rep)
-        return replace(update, rep_count=update.rep_count + self._rep_offset, new_rep=rep)
-
-    def _in_practice(self, rep: Rep) -> Rep:
-        """`rep` numbered and timed within the whole practice, across camera gaps."""
-        shift = self._time_shift
-        return replace(rep, index=rep.index + self._rep_offset, start=rep.start + shift, end=rep.end + shift)
-
-    def waiting_reps(self, generation: int) -> list[Rep]:
-        """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
-        auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
-        older source. A hold engine's hold in progress ends here too: `last_holds` has it."""
-        if self._settled is not None:
-            settled, self._settled = self._settled, None
-            return settled
-        with self._lock:
-            engine = self.engine
-            if generation != self.generation or engine is None:
-                return []
-            ended = engine.finish()
-            self.last_holds = [h for h in ended if isinstance(h, Hold)]
-            reps = [self._in_practice(rep) for rep in ended if isinstance(rep, Rep)]
-            for rep in reps:
-                self._keep_rep(rep)
-            return reps
-
-    def _keep_take(self, frame: Frame, est: Estimate, update: LiveUpdate | None) -> None:
-        """Under the lock: the frame into the review buffer; a new rep's frames kept there."""
-        if update is None or self._practice_t0 is None:
-            return
-        self.rep_takes.add_frame(frame.t - self._practice_t0, frame.image, est.keypoints)
-        if update.new_rep is not None:
-            self._keep_rep(update.new_rep)
-
-    def _keep_rep(self, rep: Rep) -> None:
-        cached = self._prepared.get(format_label(rep.move, rep.view))
-        if cached is not None and rep.counted:
-            take = self.rep_takes.add_rep(rep, cached[0].label, cached[1], self.mirror_person)
-            if take is not None and self.history is not None:
-                self._take_session[id(take)] = self.history.session_id
-
     # -- reps (UI thread) --------------------------------------------------------------------------
     def rep_completed(self, generation: int, rep: Rep, label: str) -> bool:
         """Keep a completed rep's score and store it in the history; False for an older source's rep.
@@ -398,20 +280,6 @@ class PracticeSession:
             return "Video finished: no complete rep of this move was found"
         mean, best = sum(self.rep_scores) / n, max(self.rep_scores)
         return f"Video finished: {n} rep{'s' * (n != 1)}, average {mean:.0f}, best {best:.0f}"
-
-    def _save_takes(self, session_id: int) -> None:
-        """A stored session ends: the reps kept for review go beside the history, for `export`."""
-        path = getattr(self.history.store, "path", None) if self.history is not None else None
-        kept = self.rep_takes.takes()  # still there for review after the set
-        self._take_session = {id(t): s for t in kept if (s := self._take_session.get(id(t))) is not None}
-        takes = [t for t in kept if self._take_session.get(id(t)) == session_id]
-        if path is None or not takes:
-            return
-        try:
-            save_takes(takes, takes_path(path, session_id))
-        except (OSError, ValueError) as exc:
-            if self.history is not None:
-                self.history.on_problem(f"The reps kept for review were not saved: {exc}")
 
     def _end_history(self) -> None:
         if self.history is not None:
