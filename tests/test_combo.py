@@ -150,6 +150,8 @@ def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_
                      "--name", "Teep combo", "--view", "side", "--library", lib]) == 0  # fmt: skip
     assert cli_main(["compose", "jab", "hook", "--name", "x", "--view", "side", "--library", lib]) == 2
     assert "could be any of" in capsys.readouterr().err
+    assert cli_main(["list", "--library", lib, "--no-starter"]) == 0  # `list` names it with its techniques
+    assert capsys.readouterr().out.splitlines()[0].startswith("Teep combo - side: combination of 4 (Jab / straight")
     scenario = build(TRAIN, by_stem, RUNS[:2])
     take = tmp_path / "two_runs.npy"
     np.save(take, scenario.stream.keypoints)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..app.combo_cli import add_compose_command
+from ..app.combo_cli import add_compose_command, combination_lines
 from ..app.errors import PoseCoachError, SourceError, describe_os_error
 from ..app.live_cli import add_stream_command
 from ..app.models_cli import add_models_command
@@ -238,9 +238,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         for r in refs
     ]  # fmt: skip
     hidden = [r.label for r in lib.hidden_starter]
+    combos, combo_lines = combination_lines(args.library)
     if args.json:
-        _emit({"references": rows, "hidden_starter": hidden, "errors": [str(e) for e in lib.errors]})
+        _emit({"references": rows, "combinations": combos, "hidden_starter": hidden,
+               "errors": [str(e) for e in lib.errors]})  # fmt: skip
         return 0
+    for line in combo_lines:  # combinations first: the library column lists them first too
+        print(line)
     for r in rows:
         n = r["examples"]
         hold = "" if r["target"] is None else f"hold, target {r['target']:g} s"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..app.errors import LibraryError, PoseCoachError
 from ..app.history import HistoryStore
@@ -157,3 +158,11 @@ def add_compose_command(
     p.add_argument("--overwrite", action="store_true", help="replace a combination of the same name and view")
     common(p)
     p.set_defaults(func=cmd_compose)
+
+
+def combination_lines(library: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """`list`: the library's combinations as JSON rows and as lines (a damaged file is a line naming it)."""
+    store = CombinationStore(library)
+    rows = [{"combination": c.label, "techniques": c.labels} for c in store.load()]
+    lines = [f"{r['combination']}: combination of {len(r['techniques'])} ({', '.join(r['techniques'])})" for r in rows]
+    return rows, lines + [f"damaged combination: {e}" for e in store.errors]
