@@ -8,7 +8,7 @@ row of the combination's techniques, each ticked with its score once done in thi
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from core.match.combo_events import ComboProgress, ComboRun
@@ -65,8 +65,8 @@ class SequenceBar(QWidget):
         now = progress.current
         nxt = progress.next if now is not None else None
         p.setPen(NOW)
-        p.setFont(_font(54, bold=True))
         text = f"Now: {short(now)}" if now else "Done: start again"
+        p.setFont(_fitting(text, width, 54, 30, bold=True))  # the whole name, smaller, rather than cut off
         p.drawText(QRectF(12, 54, width, 70), Qt.AlignmentFlag.AlignVCenter, _elide(p, text, width))
         p.setPen(QColor("#cfcfd8"))
         p.setFont(_font(32))
@@ -111,6 +111,14 @@ def _font(px: int, bold: bool = False) -> QFont:
     f.setPixelSize(px)
     f.setBold(bold)
     return f
+
+
+def _fitting(text: str, width: float, largest: int, smallest: int, bold: bool = False) -> QFont:
+    """The largest font from `largest` down to `smallest` px in which `text` fits `width`."""
+    px = largest
+    while px > smallest and QFontMetrics(_font(px, bold)).horizontalAdvance(text) > width:
+        px -= 2
+    return _font(px, bold)
 
 
 def _elide(p: QPainter, text: str, width: float) -> str:
