@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -30,6 +29,7 @@ from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference, score_take
 from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, fit_height, slow_steps, student_panel
 from ..view.live_pipeline import engine_for
+from ..view.video_out import VideoOut, output_path
 
 Progress = Callable[[int, int], None]
 PANEL_HEIGHT = 480  # px: the student and coach panels (the source is never enlarged)
@@ -97,13 +97,7 @@ def plan_steps(reps: list[Rep], paths: dict[int, NDArray[np.int64]], rows: dict[
 def render_compare(source: str, reference: Reference, out: str | Path, mirror: bool = False,
                    progress: Progress | None = None, model: str = DEFAULT_MODEL) -> CompareResult:  # fmt: skip
     """Write the review video of `source` against `reference` to `out` (mp4v, the source's fps)."""
-    out = Path(out)
-    if out.is_dir():
-        raise PoseCoachError(f"{out}: is a folder; give the video a file name, e.g. {out / 'review.mp4'}")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PoseCoachError(f"{out.parent}: cannot create the output folder ({exc.strerror})") from None
+    out = output_path(out, "review.mp4")
     prepared = PreparedReference.from_reference(reference)
     if reference.hold is not None:
         raise PoseCoachError(f"'{reference.label}' is a hold (a pose held still): there is no motion to compare")
@@ -140,14 +134,11 @@ def _write(source: str, out: Path, steps: list[CompareStep], coco: NDArray[np.fl
     marks = {r.index: worst_part(r.parts, r.feedback, reference.weights) for r in reps}
     worst_rows = {s.take for s in steps if s.slow}
     kept: dict[int, NDArray[np.uint8]] = {}  # the worst rep's frames, for its replay
-    tmp = out.with_name(f".{out.stem}.partial{out.suffix or '.mp4'}")
-    writer: cv2.VideoWriter | None = None
+    writer = VideoOut(out, fps)
     coach: CoachPanel | None = None
-    size = (0, 0)
-    written = 0
 
     def emit(image: NDArray[np.uint8], kp: NDArray[np.float32], step: CompareStep) -> None:
-        nonlocal writer, coach, size, written
+        nonlocal coach
         if coach is None:
             coach = CoachPanel(reference, load_reference_video(reference), height)
         rep = by_rep.get(step.rep)
@@ -161,16 +152,9 @@ def _write(source: str, out: Path, steps: list[CompareStep], coco: NDArray[np.fl
             caption, score = f"{'worst ' if step.slow else ''}rep {rep.index}  {rep.score:.0f}  {speed}", rep.score
         if rep is not None and part is None:
             correction = NOTHING_TO_CORRECT
-        frame = compose(left, right, caption, part if rep else None, correction, score, size[0] or None)
-        if writer is None:
-            size = (frame.shape[1] // 2 * 2, frame.shape[0] // 2 * 2)
-            writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
-            if not writer.isOpened():
-                raise PoseCoachError(f"{out}: cannot write a video there (check the folder and the name)")
-        writer.write(np.ascontiguousarray(frame[: size[1], : size[0]]))
-        written += 1
+        writer.write(compose(left, right, caption, part if rep else None, correction, score, writer.size[0] or None))
 
-    try:
+    with writer:
         k = 0
         with VideoSource(source) as video:
             for frame in video:
@@ -187,16 +171,8 @@ def _write(source: str, out: Path, steps: list[CompareStep], coco: NDArray[np.fl
                 kp = coco[step.take].copy()
                 kp[:, :2] *= kept[step.take].shape[0] / frame_height
                 emit(kept[step.take], kp, step)
-        if writer is None:
-            raise PoseCoachError(f"{source}: holds no frames")
-        writer.release()
-        writer = None
-        tmp.replace(out)
-    finally:
-        if writer is not None:
-            writer.release()
-        tmp.unlink(missing_ok=True)
-    return written
+        writer.finish(source)
+    return writer.frames
 
 
 def describe(result: CompareResult, out: str | Path) -> str:

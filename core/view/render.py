@@ -8,11 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ..app.errors import PoseCoachError
 from ..frame.sources import VideoSource
 from ..library.references import Reference
 from ..match.combo_engine import ComboEngine
@@ -21,6 +19,7 @@ from ..pose.models import DEFAULT_MODEL
 from ..view.live_pipeline import Engine, LivePipeline, make_engine
 from ..view.overlay import draw_hud
 from ..view.sequence_overlay import draw_sequence_bar
+from ..view.video_out import VideoOut, output_path
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); raise from it to cancel
 
@@ -55,35 +54,11 @@ def render_video(source: str, reference: Reference, out: str | Path, mirror_pers
 
     Written under a temporary name and renamed when complete: a crash or a cancel leaves no half video at `out`.
     """
-    out = Path(out)
-    if out.is_dir():  # said before a minute of rendering, not at the final rename
-        raise PoseCoachError(f"{out}: is a folder; give the video a file name, e.g. {out / 'take.mp4'}")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PoseCoachError(f"{out.parent}: cannot create the output folder ({exc.strerror})") from None
-    tmp = out.with_name(f".{out.stem}.partial{out.suffix or '.mp4'}")
-    writer: cv2.VideoWriter | None = None
-    frames = 0
-    try:
-        with VideoSource(source) as video, PoseEstimator(model) as estimator:
-            for image in annotate_frames(video, estimator, reference, mirror_person, engine):
-                if writer is None:
-                    h, w = image.shape[:2]
-                    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), video.fps, (w, h))
-                    if not writer.isOpened():
-                        raise PoseCoachError(f"{out}: cannot write a video there (check the folder and the name)")
-                writer.write(image)
-                frames += 1
-                if progress is not None:
-                    progress(frames, video.frame_count)
-        if writer is None:
-            raise PoseCoachError(f"{source}: holds no frames")
-        writer.release()
-        writer = None
-        tmp.replace(out)
-    finally:
-        if writer is not None:
-            writer.release()
-        tmp.unlink(missing_ok=True)
-    return frames
+    out = output_path(out, "take.mp4")
+    with VideoSource(source) as video, PoseEstimator(model) as estimator, VideoOut(out, video.fps) as writer:
+        for image in annotate_frames(video, estimator, reference, mirror_person, engine):
+            writer.write(image)
+            if progress is not None:
+                progress(writer.frames, video.frame_count)
+        writer.finish(source)
+    return writer.frames

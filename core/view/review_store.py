@@ -14,7 +14,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 from numpy.typing import NDArray
 
@@ -27,6 +26,7 @@ from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
 from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, slow_steps, student_panel
 from ..view.rep_takes import RepTake
+from ..view.video_out import VideoOut
 
 TAKES_SUFFIX = ".takes.npz"
 # Sessions whose kept reps stay on disk (each up to about 20 MB): older ones are removed when a new one is saved.
@@ -138,19 +138,13 @@ def write_takes_video(takes: list[RepTake], out: Path, fps: float = 30.0) -> tup
     firsts = [frame(t, 0, 0, False) for t in takes]
     h = max(f.shape[0] for f in firsts) // 2 * 2
     w = max(f.shape[1] for f in firsts) // 2 * 2
-    tmp = out.with_name(f".{out.stem}.partial.mp4")
-    writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*"mp4v"), fps, (w, h))
-    try:
+    with VideoOut(out, fps) as writer:
         for take, i, j, slow in plan:
             image = frame(take, i, j, slow)
             canvas = np.full((h, w, 3), 24, np.uint8)
             canvas[: min(h, image.shape[0]), : min(w, image.shape[1])] = image[:h, :w]
             writer.write(canvas)
-        writer.release()
-        os.replace(tmp, out)
-    finally:
-        writer.release()
-        tmp.unlink(missing_ok=True)
+        writer.finish("the kept reps")
     return len(plan), sum(1 for p in plan if p[3])
 
 
