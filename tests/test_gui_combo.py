@@ -40,6 +40,7 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     from core.app.history_combo import runs  # the run the video ended is stored with its techniques
 
     (session,) = window.history.sessions()
+    assert session.move == "combination: Boxing 1 - side" and session.reference is None  # as `stream --save`
     stored = runs(window.history, session.id)
     assert stored and stored[-1]["combination"] == "Boxing 1 - side" and stored[-1]["techniques"]
     tree.choose(tree.find_label("Jab / straight, left - side"))  # a move again: the bar goes away

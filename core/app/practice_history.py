@@ -33,14 +33,17 @@ class PracticeHistory:
         self.on_ended: Callable[[], None] = lambda: None  # e.g. refresh a history view
         self.on_ending: Callable[[int], None] = lambda session_id: None  # e.g. keep its reps for review
 
-    def begin(self, source: str, reference: Reference | None) -> None:
-        """Start a stored session unless one is open (a camera that came back continues its session)."""
+    def begin(self, source: str, reference: Reference | None, move: str | None = None, view: str | None = None) -> None:
+        """Start a stored session unless one is open (a camera that came back continues its session).
+
+        Without a reference, `move` and `view` name what was practised (a combination, as `stream --save` does).
+        """
         if self.session_id is not None:
             return
         try:
             self.session_id = self.store.start_session(
                 source, reference.label if reference else None,
-                reference.move if reference else None, reference.view if reference else None, "app",
+                reference.move if reference else move, reference.view if reference else view, "app",
             )  # fmt: skip
         except Exception as exc:  # noqa: BLE001 - any store failure is the same note
             self.on_problem(f"History not available: {exc}")

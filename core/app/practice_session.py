@@ -97,7 +97,7 @@ class PracticeSession(PracticeFrames):
             self.state, self.fps = SourceState.RUNNING, fps
             self._record.source_rate(fps)  # Record may have been pressed before the source said its rate
         if self.history is not None and self.references:  # nothing chosen yet: nothing to store
-            self.history.begin(self.source_name, self._chosen_reference())
+            self.history.begin(self.source_name, *self._practised())
         return True
 
     def source_lost(self, generation: int) -> bool:
@@ -193,7 +193,7 @@ class PracticeSession(PracticeFrames):
         if self.running and self.history is not None:
             self.history.end()
             if self.references:
-                self.history.begin(self.source_name, self._chosen_reference())
+                self.history.begin(self.source_name, *self._practised())
 
     def _prepare(self, ref: Reference) -> PreparedReference:
         cached = self._prepared.get(ref.label)
@@ -216,6 +216,13 @@ class PracticeSession(PracticeFrames):
 
     def _engine_reps(self) -> int:
         return self.engine.rep_count if self.engine is not None else 0
+
+    def _practised(self) -> tuple[Reference | None, str | None, str | None]:
+        """What a stored session is of: one reference; or a combination's name and view (as `stream --save`
+        stores it); or neither (auto-detect, each rep names its move)."""
+        if self.combination is not None:
+            return None, f"combination: {self.combination.label}", self.combination.view
+        return self._chosen_reference(), None, None
 
     def _chosen_reference(self) -> Reference | None:
         return self.references[0] if len(self.references) == 1 and self.combination is None else None
