@@ -169,6 +169,16 @@ def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_
         (session,) = store.sessions()
         assert [round(r["score"], 1) for r in stored_runs(store, session.id)] == [c["score"] for c in combos]
         assert len(store.reps(session.id)) == len(techniques)  # each technique is a rep of its move
+    assert cli_main(["history", "--history", str(history)]) == 0  # `history` lists the runs under the session
+    lines = capsys.readouterr().out.splitlines()
+    assert "combination: Teep combo - side" in lines[0]
+    assert [line.split(":")[0].strip() for line in lines[1:3]] == ["run 1", "run 2"]
+    assert "Jab / straight, left - side" in lines[1]
+    from core.app.history_combo import run_line
+
+    read = {"run": 3, "score": 61.0, "order_ok": False, "missing": [2], "swapped": [[0, 1]], "wrong_side": [],
+            "techniques": [{"move": "Jab", "score": 80.0}]}  # a run as `runs` reads it back  # fmt: skip
+    assert run_line(read).endswith("skipped #3; swapped #1 and #2")
     assert cli_main(["stream", str(take), "--combination", "nope", "--library", lib]) == 2
     assert "no combination 'nope'" in capsys.readouterr().err
 

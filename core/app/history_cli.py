@@ -25,9 +25,11 @@ def cmd_history(args: argparse.Namespace) -> int:
         weakest = store.weakest_parts(args.move)
         moves = [args.move] if args.move else store.moves()
         trends = {m: t for m in moves if (t := store.speed_trend(m)) is not None}
+        from ..app.history_combo import run_line, runs
+
         if args.json:
             print(json.dumps({
-                "sessions": [s.as_dict() for s in sessions],
+                "sessions": [s.as_dict() | {"runs": runs(store, s.id)} for s in sessions],
                 "weakest_parts": [{"part": p, "count": n} for p, n in weakest],
                 "speed_trend": [{"move": m, "change": round(t[0], 3), "days": t[1]} for m, t in trends.items()],
             }))  # fmt: skip
@@ -40,6 +42,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             what = s.reference or s.move or "auto-detect"  # a combination's session names it as its move
             print(f"#{s.id:<4} {local_time(s.started_at)}  {what:24s} reps {s.reps:3d}  "
                   f"best {best:>3}  mean {mean:>3}  {s.source}")  # fmt: skip
+            for run in runs(store, s.id):  # a combination's runs, each with what went wrong
+                print(f"      {run_line(run)}")
         for move in trends:
             print(speed_trend_text(store, move))
         if weakest:

@@ -86,6 +86,19 @@ def runs(store: HistoryStore, session_id: int) -> list[dict[str, Any]]:
     return out
 
 
+def run_line(run: dict[str, Any]) -> str:
+    """One stored run (`runs`) as a line of `history`: its score, techniques and what went wrong."""
+    done = ", ".join(f"{t['move']} {t['score']:.0f}" for t in run["techniques"])
+
+    def nth(positions: list[int]) -> str:
+        return ", ".join(f"#{i + 1}" for i in positions)
+
+    wrong = [f"skipped {nth(run['missing'])}"] if run["missing"] else []
+    wrong += [f"swapped {nth(pair).replace(', ', ' and ')}" for pair in run["swapped"]]
+    wrong += [f"wrong side {nth(run['wrong_side'])}"] if run["wrong_side"] else []
+    return f"run {run['run']}: {run['score']:.0f}  ({done})" + (f"  {'; '.join(wrong)}" if wrong else "")
+
+
 def store_new_runs(history: Any, engine: Any) -> None:
     """The app (UI thread): store the runs `engine` closed since the last call in the practice's session
     (`history`: core.app.practice_history.PracticeHistory); nothing for an engine that is no combination's. A
