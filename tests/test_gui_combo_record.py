@@ -26,9 +26,13 @@ def test_cut_edits_keep_cuts_ordered_and_apart():
     assert cut_edits.move_edge(cuts, 1, True, 20, 100) == [(10, 40), (40, 90)]  # stops at the neighbour
     assert cut_edits.move_edge(cuts, 1, False, 200, 100) == [(10, 40), (60, 100)]  # and at the take's end
     assert cut_edits.nearest_edge(cuts, 58, 3) == (1, True) and cut_edits.nearest_edge(cuts, 50, 3) is None
+    # The dialog's trim: a cut outside is left out, one across it is cut to it, one cut too short is dropped.
+    assert cut_edits.within(cuts, ["a", "b"], 30, 100) == ([(30, 40), (60, 90)], ["a", "b"])
+    assert cut_edits.within(cuts, ["a", "b"], 50, 100) == ([(60, 90)], ["b"])
+    assert cut_edits.within(cuts, ["a", "b"], 38, 100) == ([(60, 90)], ["b"])
 
 
-def test_a_kata_take_is_cut_corrected_named_and_saved_as_a_combination(qtbot, tmp_path):
+def test_a_kata_take_is_cut_corrected_named_and_saved_as_a_combination(qtbot, tmp_path, monkeypatch):
     from ui.record_dialog import RecordDialog
 
     refs = {r.move: r for r in Library(starter_library_dir()).load()}
@@ -51,6 +55,21 @@ def test_a_kata_take_is_cut_corrected_named_and_saved_as_a_combination(qtbot, tm
     cuts.names.setText("jab, body hook, teep, cross")
     dialog.name.setText("Kata 1")
     dialog.view.setCurrentText("side")
+    dialog.end.setValue(cuts.strip.cuts[2][1] + 2)  # trimmed after the teep: the cross is left out ...
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    three = CombinationStore(lib.folder).find("kata 1")
+    assert three is not None and [t.move for t in three.techniques] == ["jab", "body hook", "teep"]
+    dialog = RecordDialog(take, lib)  # ... and the whole take again, saved over it
+    qtbot.addWidget(dialog)
+    cuts = dialog.combo_cuts
+    cuts.enabled.setChecked(True)
+    cuts.names.setText("jab, body hook, teep, cross")
+    dialog.name.setText("Kata 1")
+    dialog.view.setCurrentText("side")
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)  # "Replace?" yes
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
     combo = CombinationStore(lib.folder).find("kata 1")

@@ -137,14 +137,26 @@ class CombinationCuts(QWidget):
 
 
 def save_combination(
-    parent: QWidget, library: Library, sequence: PoseSequence, cuts: CombinationCuts, name: str, view: str
+    parent: QWidget,
+    library: Library,
+    sequence: PoseSequence,
+    cuts: CombinationCuts,
+    name: str,
+    view: str,
+    trim: tuple[int, int] | None = None,
 ) -> Combination | None:
-    """Store the take as the combination `name` (its techniques embedded); None when refused or cancelled."""
+    """Store the take as the combination `name` (its techniques embedded); None when refused or cancelled.
+
+    trim: the dialog's start and end frames [start, end): techniques outside are left out, those across cut.
+    """
     from PySide6.QtWidgets import QMessageBox
 
     store = CombinationStore(library.folder)
+    spans, names = cuts.strip.cuts, cuts.named(name)
+    if trim is not None:
+        spans, names = cut_edits.within(spans, names, *trim)
     try:
-        combo = combination_from_take(sequence, name, view, cuts.strip.cuts, cuts.named(name))
+        combo = combination_from_take(sequence, name, view, spans, names)
         overwrite = False
         if store.path_for(combo.name, combo.view).exists():
             answer = QMessageBox.question(parent, "Replace combination?", f"'{combo.label}' exists. Replace it?")

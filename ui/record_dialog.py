@@ -189,7 +189,10 @@ class RecordDialog(QDialog):
     def save(self) -> None:
         if self.combo_cuts.enabled.isChecked():
             combo = (self.name.text(), self.view.currentText())
-            self.saved_combination = save_combination(self, self.library, self.take.sequence, self.combo_cuts, *combo)
+            trim = (self.start.value(), self.end.value() + 1)  # the slider's end frame is kept
+            self.saved_combination = save_combination(
+                self, self.library, self.take.sequence, self.combo_cuts, *combo, trim=trim
+            )
             if self.saved_combination is not None:
                 self.accept()
             return

@@ -63,3 +63,10 @@ def nearest_edge(cuts: Cuts, frame: int, within: int) -> tuple[int, bool] | None
             if d <= within and (best is None or d < best[0]):
                 best = (d, k, is_start)
     return None if best is None else (best[1], best[2])
+
+
+def within(cuts: Cuts, names: list[str], start: int, end: int) -> tuple[Cuts, list[str]]:
+    """The cuts (and their names) inside the trim [start, end): clipped to it; those left too short dropped."""
+    kept = [((max(a, start), min(b, end)), n) for (a, b), n in zip(cuts, names, strict=True)]
+    kept = [(c, n) for c, n in kept if c[1] - c[0] >= MIN_FRAMES]
+    return [c for c, _ in kept], [n for _, n in kept]
