@@ -156,7 +156,9 @@ def add_stream_command(
         "--sides", choices=SIDES, default="one",
         help="one: the reference's side only (a rep on the other side is named, not counted); both: either side",
     )  # fmt: skip
-    p.add_argument("--quiet", action="store_true", help="print only rep events and the summary")
+    p.add_argument(
+        "--quiet", action="store_true", help="no per-frame lines: only events (reps, holds, commands) and the summary"
+    )
     p.add_argument("--save", action="store_true", help="store the session and its reps in the practice history")
     p.add_argument("--history", help="history database (default: POSECOACH_HISTORY or the user data folder)")
     add_voice_arguments(p)
