@@ -84,6 +84,8 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     qtbot.waitUntil(lambda: present._live is not None, timeout=5_000)
     assert present.geometry().size() == window.screen().geometry().size()
     assert not present.controls.isVisible()
+    # A window of its own that still takes the main window's keys: V mutes, W reviews there too.
+    assert window.voice.act_voice in present.actions() and window.act_review in present.actions()
     move = QMouseEvent(QMouseEvent.Type.MouseMove, QPoint(50, 50), QPoint(50, 50), Qt.MouseButton.NoButton,
                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
     QApplication.sendEvent(present, move)
