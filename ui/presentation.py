@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QMouseEvent, QPainter
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QToolBar, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from core.library.reference_video import load_reference_video
 from core.view.compare import CoachPanel
@@ -19,6 +19,7 @@ from core.view.live_pipeline import ViewFrame
 
 from .body_figure import score_qcolor
 from .gesture_ring import draw_gesture_ring
+from .toolbar import toolbar_action
 from .video_view import to_qimage
 
 if TYPE_CHECKING:
@@ -185,13 +186,8 @@ class PresentationView(QWidget):
 
 def install_presentation(window: MainWindow) -> None:
     """Sets window.act_present: F11 opens the presentation full screen, and closes it."""
-    act = QAction("Present", window)
-    act.setShortcut(QKeySequence("F11"))
-    act.setToolTip("Coach presentation: full screen, large type, live image and coach side by side (F11)")
-    act.triggered.connect(lambda _checked=False: toggle_presentation(window))
-    bar = window.findChild(QToolBar, "main-toolbar")  # ui/toolbar.py
-    (bar or window).addAction(act)
-    window.act_present = act
+    tip = "Coach presentation: full screen, large type, live image and coach side by side (F11)"
+    window.act_present = toolbar_action(window, "Present", "F11", lambda: toggle_presentation(window), tip)
 
 
 def toggle_presentation(window: MainWindow) -> PresentationView | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QListWidgetItem, QToolBar
+from PySide6.QtWidgets import QListWidgetItem
 
 from .review_view import ReviewDialog
+from .toolbar import toolbar_action
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -22,16 +22,8 @@ _REP_NUMBER = re.compile(r"^#(\d+)\s")  # the rep list's lines start with the re
 
 def install_review(window: MainWindow) -> None:
     """Sets window.act_review (W: the worst kept rep) and opens a rep double-clicked in the rep list."""
-    act = QAction("Review", window)
-    act.setShortcut(QKeySequence("W"))
-    act.setToolTip("Replay the worst rep beside the coach, slowed down (W); double-click a rep for that one")
-    act.triggered.connect(lambda _checked=False: open_review(window))
-    bar = window.findChild(QToolBar, "main-toolbar")  # ui/toolbar.py
-    if bar is not None:
-        bar.addAction(act)
-    else:
-        window.addAction(act)
-    window.act_review = act
+    tip = "Replay the worst rep beside the coach, slowed down (W); double-click a rep for that one"
+    window.act_review = toolbar_action(window, "Review", "W", lambda: open_review(window), tip)
     window.rep_list.itemActivated.connect(lambda item: _open_item(window, item))
     window.source_ended.connect(lambda: _offer(window))
 

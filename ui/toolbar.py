@@ -14,6 +14,20 @@ if TYPE_CHECKING:
 CAMERAS_IN_MENU = 4
 
 
+def toolbar_action(
+    window: MainWindow, text: str, shortcut: str, slot: Callable[[], object], tooltip: str = "", checkable: bool = False
+) -> QAction:
+    """An action of the window with its key, on the main toolbar (on the window alone before there is one)."""
+    a = QAction(text, window)
+    a.setShortcut(QKeySequence(shortcut))
+    a.setCheckable(checkable)
+    a.setToolTip(tooltip or f"{text} ({shortcut})")
+    a.triggered.connect(lambda _checked=False: slot())
+    bar = window.findChild(QToolBar, "main-toolbar")
+    (bar or window).addAction(a)
+    return a
+
+
 def build_actions(window: MainWindow) -> None:
     """Sets window.act_open, act_start, act_record and act_mirror."""
     bar = QToolBar("Main")
@@ -21,13 +35,7 @@ def build_actions(window: MainWindow) -> None:
     window.addToolBar(bar)
 
     def action(text: str, shortcut: str, slot: Callable[[], object], checkable: bool = False) -> QAction:
-        a = QAction(text, window)
-        a.setShortcut(QKeySequence(shortcut))
-        a.setCheckable(checkable)
-        a.setToolTip(f"{text} ({shortcut})")
-        a.triggered.connect(lambda _checked=False: slot())
-        bar.addAction(a)
-        return a
+        return toolbar_action(window, text, shortcut, slot, checkable=checkable)
 
     window.act_open = action("Open video...", "Ctrl+O", window.choose_video)
     window.act_start = action("Stop", "Space", window.toggle_running)

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..app.errors import LibraryError, describe_os_error
 from ..library.reference_format import format_reference, reference_from_json
-from ..library.references import MAX_FILE_BYTES, SUFFIX, Reference, clean_name, slug, write_atomic
+from ..library.references import MAX_FILE_BYTES, SUFFIX, Reference, clean_name, read_each, slug, write_atomic
 
 FORMAT = "posecoach-combination"
 VERSION = 1
@@ -125,17 +125,7 @@ class CombinationStore:
     def load(self) -> list[Combination]:
         """Every readable combination; a damaged file is named in `errors` and the others still load."""
         self.errors = []
-        try:
-            paths = sorted(self.folder.glob(f"*{SUFFIX}")) if self.folder.is_dir() else []
-        except OSError as exc:
-            raise LibraryError(f"{self.folder}: cannot be read ({describe_os_error(exc, False)})") from None
-        out = []
-        for path in paths:
-            try:
-                out.append(self.read(path))
-            except LibraryError as exc:
-                self.errors.append(exc)
-        return out
+        return read_each(self.folder, self.read, self.errors, "the combinations")
 
     @staticmethod
     def read(path: Path) -> Combination:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..app.errors import LibraryError, describe_os_error
 from ..library.reference_video import remove_reference_video
-from ..library.references import MAX_FILE_BYTES, SUFFIX, Reference, slug, write_atomic
+from ..library.references import MAX_FILE_BYTES, SUFFIX, Reference, read_each, slug, write_atomic
 
 # Not a *.json name: the folder's references are its .json files.
 HIDDEN_FILE = "hidden-starter-moves.txt"
@@ -69,17 +69,7 @@ class Library:
         return list(refs)
 
     def _read_folder(self, folder: Path) -> list[Reference]:
-        try:
-            paths = sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
-        except OSError as exc:
-            raise LibraryError(f"{folder}: the library cannot be read ({describe_os_error(exc, False)})") from None
-        refs = []
-        for path in paths:
-            try:
-                refs.append(self._read(path))
-            except LibraryError as exc:
-                self.errors.append(exc)
-        return refs
+        return read_each(folder, self._read, self.errors, "the library")
 
     def _read(self, path: Path) -> Reference:
         try:

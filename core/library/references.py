@@ -12,19 +12,21 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from ..app.errors import LibraryError
+from ..app.errors import LibraryError, describe_os_error
 from ..library.labels import format_label
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, PARTS, SKELETON_SIZES, to_coco17
+
+T = TypeVar("T")
 
 SUFFIX = ".json"
 MAX_NAME_LENGTH = 60
@@ -221,3 +223,19 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_each(folder: Path, read: Callable[[Path], T], errors: list[LibraryError], what: str) -> list[T]:
+    """`read` on every *.json file of `folder` (none when it does not exist), in name order: a damaged file goes
+    to `errors` and the others still load; an unreadable folder raises, naming `what` it holds."""
+    try:
+        paths = sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else []
+    except OSError as exc:
+        raise LibraryError(f"{folder}: {what} cannot be read ({describe_os_error(exc, False)})") from None
+    out = []
+    for path in paths:
+        try:
+            out.append(read(path))
+        except LibraryError as exc:
+            errors.append(exc)
+    return out
