@@ -130,9 +130,20 @@ class RepArbiter:
         return out
 
     def _best_of(self, group: list[Rep], already: list[Rep]) -> list[Rep]:
-        """The group's reps in rank order, each kept unless it is the same rep as one kept or `already` there."""
+        """The group's reps in rank order, each kept unless it is the same rep as one kept or `already` there.
+
+        The move ranked first owns the motion: another move's rep that overlaps one of its reps at all is
+        dropped. A kick is one rep of the kick, not a straight matched on its chamber plus another matched on
+        its retraction (each of which, being short, is the same rep as the kick, but not as each other)."""
+        if not group:
+            return []
+        ranked = self.rank(group) if len(group) > 1 else group
+        winner = rep_label(ranked[0])
+        owned = [r for r in ranked if rep_label(r) == winner]
         accepted: list[Rep] = []
-        for rep in self.rank(group) if len(group) > 1 else group:
+        for rep in ranked:
+            if rep_label(rep) != winner and any(overlap_s(rep, w) > 0 for w in owned):
+                continue
             if not any(same_rep(rep, a, self.same_share) for a in (*accepted, *already)):
                 accepted.append(rep)
         return accepted

@@ -32,7 +32,8 @@ from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_
 from ..score.strike_metrics import StrikeMetrics, measure_rep
 
 # A rep is a match of the whole reference scoring at least this much (the score where a performance is
-# more likely the move than another one), ...
+# more likely the move than another one; more lenient for a move far from its rest pose, see
+# core.score.scoring.REST_MARGIN), ...
 REP_MIN_SCORE = SAME_MOVE_MIN_SCORE
 # ... lasting between these multiples of the reference duration.
 REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
@@ -203,9 +204,8 @@ class LiveEngine:
         return [rep]
 
     def _make_rep(self, cand: Candidate) -> Rep | None:
-        match = float(distance_to_score(cand.mean_cost))
         tempo = (cand.end - cand.start + 1) / self.n
-        if match < REP_MIN_SCORE or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
+        if cand.mean_cost > self.prepared.accept_distance or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
             return None
         if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
             return None  # the pose matched, but the body hardly moved: guard stance, not a rep

@@ -68,6 +68,11 @@ def part_scores(distances: Any) -> dict[str, float | None]:
 
 # SAME_MOVE_MAX_DISTANCE on the 0-100 scale (about 55).
 SAME_MOVE_MIN_SCORE = float(distance_to_score(SAME_MOVE_MAX_DISTANCE))
+# A live rep must match its move clearly better than standing still in the move's own rest pose does: the
+# null explanation of any stretch of a stream. People differ from each other in proportion to how far a move
+# travels from its rest pose (a kick's leg travels far, a jab's arm a little), so for a move whose rest pose
+# is far from the move this margin, not SAME_MOVE_MAX_DISTANCE, is the bar (PreparedReference.accept_distance).
+REST_MARGIN = 0.9
 
 
 def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> NDArray[np.int_]:
@@ -113,6 +118,19 @@ class PreparedReference:
         others = [compute_features(e, ref.skeleton) for e in ref.extra_examples]
         examples = tuple(active_features(f) for f in (feats, *others))
         return cls(ref, feats, weights, examples, tolerance_scale(feats, others) if others else None)
+
+    @cached_property
+    def rest_distance(self) -> float:
+        """Distance of the move's rest pose held still (its first or last frame, the closer) to the move."""
+        kp, n = self.reference.keypoints, len(self.reference.keypoints)
+        held = [PoseSequence(np.repeat(kp[k : k + 1], n, axis=0), self.reference.skeleton, self.reference.fps)
+                for k in (0, n - 1)]  # fmt: skip
+        return min(score_take(h, self).distance for h in held)
+
+    @cached_property
+    def accept_distance(self) -> float:
+        """The largest distance at which a live match counts as a rep of this move (see REST_MARGIN)."""
+        return max(SAME_MOVE_MAX_DISTANCE, REST_MARGIN * self.rest_distance)
 
     def graded_distance(self, part_means: NDArray[np.float64]) -> float:
         """Distance for the grade from (P,) tolerance-scaled part distances: their weighted mean."""
