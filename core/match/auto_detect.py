@@ -186,7 +186,12 @@ class AutoDetectEngine:
     def __init__(self, prepared: list[PreparedReference], mirror: bool = False) -> None:
         if not prepared:
             raise ValueError("auto-detect needs at least one reference")
-        self.engines = [LiveEngine(p, mirror) for p in prepared]
+        # With no move chosen, every move competes with standing in guard too: a rep must explain its stretch
+        # better than the move's own rest pose does (a jab reference that is mostly guard otherwise claims
+        # every shuffle between techniques), with no absolute floor. Measured on the 42 Muay Thai takes (321
+        # techniques): 325 reps reported, 46 % of them right and 46 % of true reps found as their technique;
+        # with the chosen-move rule 779 reported, 27 % right (59 % of true reps found).
+        self.engines = [LiveEngine(p, mirror, p.beats_rest_distance) for p in prepared]
         self.prepared = {p.reference.label: p for p in prepared}
         self.mirror = mirror
         self.current = self.engines[0]

@@ -62,8 +62,10 @@ _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
 class LiveEngine:
     """Streaming alignment of a live pose stream to one reference."""
 
-    def __init__(self, prepared: PreparedReference, mirror: bool = False) -> None:
+    def __init__(self, prepared: PreparedReference, mirror: bool = False, accept: float | None = None) -> None:
+        """`accept`: the largest match distance that is a rep (default: the prepared move's accept_distance)."""
         self.prepared = prepared
+        self.accept = prepared.accept_distance if accept is None else accept
         self.ref = prepared.reference
         self.n = len(prepared)
         self.mirror = mirror
@@ -205,7 +207,7 @@ class LiveEngine:
 
     def _make_rep(self, cand: Candidate) -> Rep | None:
         tempo = (cand.end - cand.start + 1) / self.n
-        if cand.mean_cost > self.prepared.accept_distance or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
+        if cand.mean_cost > self.accept or not REP_MIN_TEMPO <= tempo <= REP_MAX_TEMPO:
             return None
         if self._amplitude(cand.start, cand.end) < REP_MIN_AMPLITUDE * self._ref_amplitude:
             return None  # the pose matched, but the body hardly moved: guard stance, not a rep

@@ -128,9 +128,15 @@ class PreparedReference:
         return min(score_take(h, self).distance for h in held)
 
     @cached_property
+    def beats_rest_distance(self) -> float:
+        """The largest distance that explains a stretch of a stream better than standing in the rest pose."""
+        return REST_MARGIN * self.rest_distance
+
+    @cached_property
     def accept_distance(self) -> float:
-        """The largest distance at which a live match counts as a rep of this move (see REST_MARGIN)."""
-        return max(SAME_MOVE_MAX_DISTANCE, REST_MARGIN * self.rest_distance)
+        """The largest distance at which a live match counts as a rep of this move, the move being chosen
+        (see REST_MARGIN): an absolute floor, and more for a move far from its rest pose."""
+        return max(SAME_MOVE_MAX_DISTANCE, self.beats_rest_distance)
 
     def graded_distance(self, part_means: NDArray[np.float64]) -> float:
         """Distance for the grade from (P,) tolerance-scaled part distances: their weighted mean."""
