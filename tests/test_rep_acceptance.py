@@ -1,0 +1,60 @@
+"""When a live match is a rep: the bar follows how far the move travels from its rest pose (another person's kick
+is counted against one reference), and with no move chosen a move must beat its own rest pose held still."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.frame.sources import load_keypoint_array
+from core.library.labelled_takes import labelled_segments, load_labelled_take
+from core.library.references import make_reference
+from core.match.live import LiveEngine
+from core.pose.estimator import PoseSequence
+from core.score.scoring import SAME_MOVE_MAX_DISTANCE, PreparedReference
+
+from .conftest import TESTDATA
+
+MUAYTHAI = TESTDATA / "muaythai"
+# Kick takes of club members whose kicks lie further from the single shared reference than the absolute bar.
+KICK_TAKES = {"side_kick_right_6": "side_kick_right", "right_middle_kick_10_new_roundkick": "roundhouse_right"}
+
+
+def _prepared(technique: str) -> PreparedReference:
+    keypoints, skeleton = load_keypoint_array(MUAYTHAI / "references" / f"{technique}.npy")
+    seq = PoseSequence(keypoints, skeleton, 30.0, (1920, 1080), technique)
+    return PreparedReference.from_reference(make_reference(seq, technique, "side"))
+
+
+def _stream(engine: LiveEngine, seq: PoseSequence) -> list:
+    reps = []
+    for k, row in enumerate(seq.keypoints):
+        update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton)
+        if update.new_rep is not None:
+            reps.append(update.new_rep)
+    return reps + engine.finish()
+
+
+def _found(reps: list, seq: PoseSequence, segs) -> int:
+    return sum(any(r.start < s.end / seq.fps and r.end > s.start / seq.fps for r in reps) for s in segs)
+
+
+def test_the_bar_follows_how_far_the_move_travels_from_its_rest_pose():
+    kick, jab = _prepared("side_kick_right"), _prepared("straight_left")
+    assert kick.rest_distance > 2 * jab.rest_distance  # a kick's leg travels far from guard, a jab's arm a little
+    assert kick.accept_distance > SAME_MOVE_MAX_DISTANCE  # so another person's kick may lie further away
+    assert jab.accept_distance == SAME_MOVE_MAX_DISTANCE  # the absolute bar stays the floor
+    assert jab.beats_rest_distance < SAME_MOVE_MAX_DISTANCE  # guard itself is that close to this jab
+
+
+@pytest.mark.parametrize("take", sorted(KICK_TAKES))
+def test_another_persons_kicks_are_counted_against_a_single_reference(take):
+    seq, labels = load_labelled_take(MUAYTHAI / "train" / f"{take}.npy")
+    segs = labelled_segments(labels)
+    prepared = _prepared(KICK_TAKES[take])
+    reps = _stream(LiveEngine(prepared), seq)
+    assert _found(reps, seq, segs) >= 0.8 * len(segs)
+    assert len(reps) <= len(segs) + 1
+    # The absolute bar alone (the first version's rule) missed most of them.
+    absolute = _stream(LiveEngine(prepared, accept=SAME_MOVE_MAX_DISTANCE), seq)
+    assert _found(absolute, seq, segs) <= 0.5 * len(segs)
