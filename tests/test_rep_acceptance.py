@@ -58,3 +58,22 @@ def test_another_persons_kicks_are_counted_against_a_single_reference(take):
     # The absolute bar alone (the first version's rule) missed most of them.
     absolute = _stream(LiveEngine(prepared, accept=SAME_MOVE_MAX_DISTANCE), seq)
     assert _found(absolute, seq, segs) <= 0.5 * len(segs)
+
+
+def test_recognition_names_another_persons_kick_at_the_kicks_own_bar():
+    from core.match.recognition import recognize
+    from core.score.scoring import SAME_MOVE_MIN_SCORE
+
+    library = [_prepared(p.stem) for p in sorted((MUAYTHAI / "references").glob("*.npy"))]
+    named = absolute = 0
+    for take, technique in (
+        ("side_kick_right_6", "side_kick_right"),
+        ("left_high_kick_9_new_roundkick", "roundhouse_left"),
+    ):
+        seq, labels = load_labelled_take(MUAYTHAI / "train" / f"{take}.npy")
+        for seg in labelled_segments(labels)[:4]:
+            rec = recognize(seq.slice(max(0, seg.start - 5), seg.end + 5), library)
+            named += rec.move == technique
+            absolute += rec.candidates[0].move == technique and rec.candidates[0].match >= SAME_MOVE_MIN_SCORE
+    assert named >= 5  # of 8 kicks by two other people
+    assert absolute == 0  # one absolute bar (the score 55) named none of them: "none of these"
