@@ -22,11 +22,13 @@ from ..match.align import anchored_distance
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import PARTS
 from ..score.scoring import (
+    SAME_MOVE_MAX_DISTANCE,
     PreparedReference,
     TakeScore,
     distance_to_score,
     resample_indices,
     score_take,
+    score_to_distance,
 )
 
 # Softmax temperature in score points for the confidence between candidates.
@@ -102,6 +104,16 @@ def match_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: 
             feats[fps] = take_features(take, fps, mirror)
         matches[k] = float(distance_to_score(recognition_distance(feats[fps], p)))
     return matches
+
+
+def bar_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
+    """match_scores with each move's distance in units of its own bar (accept_distance): 55 is the bar of
+    every move. For choosing among the few techniques a combination expects; a library is ranked on plain
+    distances (see `recognize`)."""
+    return {
+        k: float(distance_to_score(score_to_distance(m) * SAME_MOVE_MAX_DISTANCE / prepared[k].accept_distance))
+        for k, m in match_scores(take, prepared, mirror).items()
+    }
 
 
 def recognize(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> Recognition:
