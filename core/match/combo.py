@@ -155,15 +155,16 @@ class ComboFollower:
 
     def _restarts(self, costs: dict[str, float]) -> bool:
         """The first technique again, once the run in progress got to its last technique but one (or no further
-        than the first), unless it fits the one due next better."""
+        than the first), unless it fits the one due next, or the one after it (done first: a swap), better."""
         first = costs.get(self.labels[0], float("inf"))
         if first >= COST_EXTRA:
             return False
         reached = align(self.labels, self._costs(), self.other_side, prefix=True).reached_placed
-        due = self.labels[reached] if reached < len(self.labels) else None
         # Also when the run got no further than its first technique: the jab again is a new start.
         far_enough = reached >= len(self.labels) - 1 or reached <= 1
-        return far_enough and (due is None or costs.get(due, float("inf")) > first)
+        # A left hook that also looks like the jab, thrown before the cross it swapped with, continues the run.
+        due = [self.labels[k] for k in (reached, reached + 1) if k < len(self.labels)]
+        return far_enough and all(costs.get(label, float("inf")) > first for label in due)
 
     def _placed(self, alignment: Alignment) -> list[TechniqueDone]:
         """This run's motions as techniques: each graded as the technique it is placed as (an extra: as the
