@@ -152,7 +152,7 @@ def test_a_combination_file_embeds_its_techniques_and_says_what_is_wrong(tmp_pat
         compose("one", "side", [by_stem[A]])
 
 
-def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_path, by_stem, capsys):
+def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_path, by_stem, capsys, qtbot):
     import numpy as np
 
     from core.app.cli import main as cli_main
@@ -188,6 +188,14 @@ def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_
     assert "combination: Teep combo - side" in lines[0]
     assert [line.split(":")[0].strip() for line in lines[1:3]] == ["run 1", "run 2"]
     assert "Jab / straight, left - side" in lines[1]
+    from ui.history_view import HistoryView
+
+    with HistoryStore(history) as store:  # the History tab shows the selected session's runs
+        view = HistoryView(store)
+        qtbot.addWidget(view)
+        view.table.selectRow(0)
+        shown = view.runs_label.text().splitlines()
+        assert shown[1:] == [line.strip() for line in lines[1:3]] and not view.runs_label.isHidden()
     from core.app.history_combo import run_line
 
     read = {"run": 3, "score": 61.0, "order_ok": False, "missing": [2], "swapped": [[0, 1]], "wrong_side": [],

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from core.app.errors import PoseCoachError
 from core.app.history import HistoryStore, local_time
+from core.app.history_combo import run_line, runs
 from core.view.report import export_session, plot_progress, plot_speed, speed_trend_text, weakest_part_text
 from core.view.review_store import export_review
 
@@ -48,6 +49,12 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # The selected session's combination runs, each with its techniques and what went wrong.
+        self.runs_label = QLabel()
+        self.runs_label.setWordWrap(True)
+        self.runs_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.runs_label.hide()
+        self.table.itemSelectionChanged.connect(self._show_runs)
         self.figure = Figure(figsize=(6, 3), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         export = QPushButton("Export session...")
@@ -65,6 +72,7 @@ class HistoryView(QWidget):
         layout.addWidget(self.next_label)
         layout.addWidget(self.canvas, 2)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.runs_label)
         self.refresh()
 
     def refresh(self) -> None:
@@ -111,6 +119,13 @@ class HistoryView(QWidget):
             plot_speed(speed_ax, self.store, moves)
             self._match_palette(speed_ax)
         self.canvas.draw_idle()
+        self._show_runs()
+
+    def _show_runs(self) -> None:
+        session = self.selected_session()
+        lines = [] if session is None else [run_line(r) for r in runs(self.store, session)]
+        self.runs_label.setText("\n".join(["Runs of this session:", *lines]) if lines else "")
+        self.runs_label.setVisible(bool(lines))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
         super().changeEvent(event)
