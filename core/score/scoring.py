@@ -79,6 +79,10 @@ SAME_MOVE_MIN_SCORE = float(distance_to_score(SAME_MOVE_MAX_DISTANCE))
 # travels from its rest pose (a kick's leg travels far, a jab's arm a little), so for a move whose rest pose
 # is far from the move this margin, not SAME_MOVE_MAX_DISTANCE, is the bar (PreparedReference.accept_distance).
 REST_MARGIN = 0.9
+# The median distance of a correct technique performed by another person than the reference's (the Muay Thai
+# calibration pairs above, score 91): a match this close is as good as a typical correct performance, however
+# near the move's rest pose is to it.
+TYPICAL_OTHER_PERSON_DISTANCE = 0.237
 
 
 def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> NDArray[np.int_]:
