@@ -151,6 +151,29 @@ def live_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
     ]
 
 
+def live_wrong_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
+    """The other side of the live count: each take streamed against each of the 13 other references, as if
+    the student had chosen the wrong technique: reps counted per labelled technique (kicks against kicks too)."""
+    by_move = {r.move: PreparedReference.from_reference(r) for r in refs}
+    truth = counted = kick_truth = kick_counted = 0
+    for _, seq, segs in takes:
+        move = IDS[segs[0].label]
+        for other, prepared in by_move.items():
+            if other == move:
+                continue
+            n = len(stream(LiveEngine(prepared), seq))
+            truth, counted = truth + len(segs), counted + n
+            if _is_kick(move) and _is_kick(other):
+                kick_truth, kick_counted = kick_truth + len(segs), kick_counted + n
+    return [("the same, each take against the 13 other references (the wrong technique chosen)",
+             f"{counted / truth:.2f} reps counted per labelled technique; a kick against the other kicks "
+             f"{kick_counted / kick_truth:.2f}")]  # fmt: skip
+
+
+def _is_kick(move: str) -> bool:
+    return "kick" in move or "roundhouse" in move
+
+
 def live_examples_rows(takes, refs: list[Reference], per_take: int = 1) -> list[tuple[str, str]]:
     """Several examples from other people, live: each take streamed with its technique chosen, the move
     holding the shared reference plus `per_take` reps cut from every other take of that technique (as the
@@ -282,14 +305,16 @@ def jab_rows() -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every third Muay Thai take")
-    parser.add_argument("--only", default="", help="sections: mt,lib,live,live_examples,auto,own,dance,squat,seed,jab")
+    sections_help = "sections: mt,lib,live,live_wrong,live_examples,auto,own,dance,squat,seed,jab"
+    parser.add_argument("--only", default="", help=sections_help)
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     takes = muaythai_takes(args.quick)
     refs = muaythai_references()
     sections = {
         "mt": lambda: recognition_rows(takes, refs), "lib": lambda: library_rows(takes),
-        "live": lambda: live_rows(takes, refs), "live_examples": lambda: live_examples_rows(takes, refs),
+        "live": lambda: live_rows(takes, refs), "live_wrong": lambda: live_wrong_rows(takes, refs),
+        "live_examples": lambda: live_examples_rows(takes, refs),
         "auto": lambda: autodetect_rows(takes, refs),
         "own": lambda: own_first_rep_rows(takes), "dance": dance_rows, "squat": squat_rows,
         "seed": seed_rows, "jab": jab_rows,

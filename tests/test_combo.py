@@ -194,8 +194,12 @@ def test_compose_and_stream_print_technique_and_combo_events_and_store_runs(tmp_
         view = HistoryView(store)
         qtbot.addWidget(view)
         view.table.selectRow(0)
-        shown = view.runs_label.text().splitlines()
+        shown = view.runs_label.toPlainText().splitlines()
         assert shown[1:] == [line.strip() for line in lines[1:3]] and not view.runs_label.isHidden()
+        store.start_session("camera", "jab - side", "jab", "side")  # a session of no combination: no runs shown
+        view.refresh()
+        view.table.selectRow(0)
+        assert view.runs_label.isHidden() and view.runs_label.toPlainText() == ""
     from core.app.history_combo import run_line
 
     read = {"run": 3, "score": 61.0, "order_ok": False, "missing": [2], "swapped": [[0, 1]], "wrong_side": [],

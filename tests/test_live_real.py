@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from core.library.references import make_reference
-from core.match.live import MSG_NOBODY, REP_MIN_SCORE, LiveEngine
+from core.match.live import MSG_NOBODY, LiveEngine
 from core.pose.estimator import PoseSequence
-from core.score.scoring import PreparedReference, score_take
+from core.score.scoring import PreparedReference, distance_to_score, score_take
 
 
 def engine_for(seq: PoseSequence, start: int, end: int, move: str, view: str = "front") -> LiveEngine:
@@ -45,10 +45,8 @@ def test_reps_of_a_multi_rep_clip_are_counted(pose_cache, clip, start, end, expe
     # reps do not overlap and each carries a score and part scores
     for a, b in zip(reps, reps[1:], strict=False):
         assert a.end <= b.start + 1e-6
-    assert all(
-        r.score >= REP_MIN_SCORE and set(r.parts) == {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
-        for r in reps
-    )
+    parts = {"head", "torso", "left_arm", "right_arm", "left_leg", "right_leg"}
+    assert all(r.score >= distance_to_score(engine.accept) and set(r.parts) == parts for r in reps)
 
 
 def test_another_move_yields_no_reps_and_low_scores(pose_cache):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -50,9 +51,9 @@ class HistoryView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         # The selected session's combination runs, each with its techniques and what went wrong.
-        self.runs_label = QLabel()
-        self.runs_label.setWordWrap(True)
-        self.runs_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.runs_label = QPlainTextEdit()  # scrolls: a long session has many runs
+        self.runs_label.setReadOnly(True)
+        self.runs_label.setMaximumHeight(self.fontMetrics().lineSpacing() * 7 + 12)
         self.runs_label.hide()
         self.table.itemSelectionChanged.connect(self._show_runs)
         self.figure = Figure(figsize=(6, 3), layout="constrained")
@@ -124,7 +125,7 @@ class HistoryView(QWidget):
     def _show_runs(self) -> None:
         session = self.selected_session()
         lines = [] if session is None else [run_line(r) for r in runs(self.store, session)]
-        self.runs_label.setText("\n".join(["Runs of this session:", *lines]) if lines else "")
+        self.runs_label.setPlainText("\n".join(["Runs of this session:", *lines]) if lines else "")
         self.runs_label.setVisible(bool(lines))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name

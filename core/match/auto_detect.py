@@ -29,6 +29,8 @@ from ..score.scoring import TYPICAL_OTHER_PERSON_DISTANCE, PreparedReference
 
 # Two reps that share more than this share of the shorter one are one physical rep found twice.
 SAME_REP_OVERLAP = 0.5
+# A rival that shares more than this of itself with a rep of the winning move lies on that rep.
+OWNED_OVERLAP = 0.2
 # An engine reports a rep up to about half a reference after the rep ended (it waits for a better match);
 # the arbiter waits that long for the slowest engine, plus this margin for resampling and jitter.
 SETTLE_MARGIN_S = 0.2
@@ -132,9 +134,10 @@ class RepArbiter:
     def _best_of(self, group: list[Rep], already: list[Rep]) -> list[Rep]:
         """The group's reps in rank order, each kept unless it is the same rep as one kept or `already` there.
 
-        The move ranked first owns the motion: another move's rep that overlaps one of its reps at all is
-        dropped. A kick is one rep of the kick, not a straight matched on its chamber plus another matched on
-        its retraction (each of which, being short, is the same rep as the kick, but not as each other)."""
+        The move ranked first owns the motion: another move's rep that shares more than OWNED_OVERLAP of itself
+        with one of its reps is dropped (a neighbour that only shares its boundary pose is not). A kick is one
+        rep of the kick, not a straight matched on its chamber plus another matched on its retraction (each of
+        which, being short, is the same rep as the kick, but not as each other)."""
         if not group:
             return []
         ranked = self.rank(group) if len(group) > 1 else group
@@ -142,7 +145,7 @@ class RepArbiter:
         owned = [r for r in ranked if rep_label(r) == winner]
         accepted: list[Rep] = []
         for rep in ranked:
-            if rep_label(rep) != winner and any(overlap_s(rep, w) > 0 for w in owned):
+            if rep_label(rep) != winner and any(same_rep(rep, w, OWNED_OVERLAP) for w in owned):
                 continue
             if not any(same_rep(rep, a, self.same_share) for a in (*accepted, *already)):
                 accepted.append(rep)

@@ -28,13 +28,12 @@ from ..match.live_history import Candidate, Columns, motion_amplitude
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
-from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score, part_scores
+from ..score.scoring import PreparedReference, distance_to_score, part_scores
 from ..score.strike_metrics import StrikeMetrics, measure_rep
 
-# A rep is a match of the whole reference scoring at least this much (the score where a performance is
-# more likely the move than another one; more lenient for a move far from its rest pose, see
-# core.score.scoring.REST_MARGIN), ...
-REP_MIN_SCORE = SAME_MOVE_MIN_SCORE
+# A rep is a match of the whole reference within the move's own bar (PreparedReference.accept_distance: the
+# distance where a performance is more likely the move than another one, more for a move far from its rest
+# pose, see core.score.scoring.REST_MARGIN), ...
 # ... lasting between these multiples of the reference duration.
 REP_MIN_TEMPO, REP_MAX_TEMPO = 0.4, 2.5
 # ... and moving the body at least this share of the reference's own motion (both measured as the
@@ -249,22 +248,10 @@ class LiveEngine:
         cols = np.arange(max(start, self.dtw.frames_seen - self.history + 1), end + 1) % self.history
         return motion_amplitude(self.cols.joints[cols])
 
-    def _backtrack(self, j: int, i: int) -> NDArray[np.int64]:
-        """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first."""
-        pairs: list[tuple[int, int]] = []
-        oldest = self.dtw.frames_seen - self.history
-        while j >= 0 and j > oldest:
-            pairs.append((i, j))
-            if i == 0:
-                break
-            i -= int(self.cols.steps[j % self.history, i])
-            j -= 1
-        return np.array(pairs[::-1], dtype=np.int64).reshape(-1, 2)
-
     def _feedback(
         self, j: int, i: int, part_scores: dict[str, float | None], tempo: float | None
     ) -> list[FeedbackItem]:
-        path = self._backtrack(j, i)
+        path = self.cols.backtrack(j, i, self.dtw.frames_seen)
         if len(path) < 2:
             return []
         slots = path[:, 1] % self.history

@@ -49,3 +49,16 @@ class Columns:
         self.joints = np.full((self.size, 17, 2), np.nan, np.float32)
         self.steps = np.zeros((self.size, 0), np.int8)
         self.parts = np.zeros((self.size, 0, len(PARTS)), np.float32)
+
+    def backtrack(self, j: int, i: int, frames_seen: int) -> NDArray[np.int64]:
+        """(L, 2) pairs (ref i, column j) of the best path ending at (i, j), oldest first, from the kept steps
+        (`frames_seen`: columns added so far; older ones are gone)."""
+        pairs: list[tuple[int, int]] = []
+        oldest = frames_seen - self.size
+        while j >= 0 and j > oldest:
+            pairs.append((i, j))
+            if i == 0:
+                break
+            i -= int(self.steps[j % self.size, i])
+            j -= 1
+        return np.array(pairs[::-1], dtype=np.int64).reshape(-1, 2)

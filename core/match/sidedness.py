@@ -1,8 +1,9 @@
 """Is a reference one-sided (a jab, a roundhouse) or the same move on either side (a squat)? Its strike profile.
 
 A move is one-sided when its own mirror image is another move: the reference, mirrored, would not be
-recognised as itself (recognition score under SAME_MOVE_MIN_SCORE, the line between "this move" and "another
-move" everywhere else). No threshold of its own: a move filmed so that its mirror image looks the same (a
+recognised as itself (recognition score under SAME_MOVE_MIN_SCORE, the absolute line between "this move" and
+"another move"; not the move's own bar, which is more lenient for a kick and would call a kick's mirror the kick
+itself). No threshold of its own: a move filmed so that its mirror image looks the same (a
 squat from the front) is two-sided, whatever its limbs do.
 """
 

@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 
 D50 = 0.362
 SHAPE = 5.6
-# The distance up to which a performance is taken for this move rather than another: recognition names a move
-# from here, a live match counts as a rep from here, a hold's timer runs from here. It is a decision, not a
+# The distance up to which a performance is taken for this move rather than another: the floor of every move's
+# own bar (PreparedReference.accept_distance: recognition names a move and a live match counts as a rep within
+# it), and where a hold's timer runs. It is a decision, not a
 # grade, and stays put when the grading curve above is recalibrated: the calibration pairs' equal-error point is
 # 0.33 in both sets (bench/calibration.py); 0.35 accepts a little more (71 % of other people's same Muay Thai
 # technique, 35 % of different ones) because a live rep must also move the body and keep a plausible tempo.
@@ -79,6 +80,9 @@ SAME_MOVE_MIN_SCORE = float(distance_to_score(SAME_MOVE_MAX_DISTANCE))
 # travels from its rest pose (a kick's leg travels far, a jab's arm a little), so for a move whose rest pose
 # is far from the move this margin, not SAME_MOVE_MAX_DISTANCE, is the bar (PreparedReference.accept_distance).
 REST_MARGIN = 0.9
+# ... but never beyond the grade's own line for "a different move" (a score of 40: distance 0.393, the median
+# distance of a different technique in the calibration pairs): a low-kick reference must not count front kicks.
+DIFFERENT_MOVE_DISTANCE = 0.393
 # The median distance of a correct technique performed by another person than the reference's (the Muay Thai
 # calibration pairs above, score 91): a match this close is as good as a typical correct performance, however
 # near the move's rest pose is to it.
@@ -131,21 +135,30 @@ class PreparedReference:
 
     @cached_property
     def rest_distance(self) -> float:
-        """Distance of the move's rest pose held still (its first or last frame, the closer) to the move.
+        """Distance of the move's rest pose held still (its first or last frame where the body is seen, the
+        closer) to the move; NaN when no frame shows enough of the body.
 
         What score_take gives for a take of that pose held: every path through a constant take pays each
         reference frame's cost against the pose once, so the distance is their mean (computed so, 1 ms)."""
+        seen_weight = self.features.weight.sum(axis=1)
+        if not len(seen_weight) or seen_weight.max() <= 0:
+            return float("nan")
+        seen = np.flatnonzero(seen_weight >= 0.5 * seen_weight.max())
         kp = self.reference.keypoints
         out = []
-        for k in (0, len(kp) - 1):
+        for k in (int(seen[0]), int(seen[-1])):
             held = compute_features(np.repeat(kp[k : k + 1], 3, axis=0), self.reference.skeleton)
             out.append(float(np.mean(total_cost(part_costs(held.slice(0, 1), self.features), self.weights))))
         return min(out)
 
     @cached_property
     def beats_rest_distance(self) -> float:
-        """The largest distance that explains a stretch of a stream better than standing in the rest pose."""
-        return REST_MARGIN * self.rest_distance
+        """The largest distance that explains a stretch of a stream better than standing in the rest pose, short
+        of the line of a different move (REST_MARGIN, DIFFERENT_MOVE_DISTANCE); the absolute bar when the
+        reference shows no rest pose."""
+        if not np.isfinite(self.rest_distance):
+            return SAME_MOVE_MAX_DISTANCE
+        return min(DIFFERENT_MOVE_DISTANCE, REST_MARGIN * self.rest_distance)
 
     @cached_property
     def accept_distance(self) -> float:
