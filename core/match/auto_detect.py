@@ -192,9 +192,9 @@ class AutoDetectEngine:
         # With no move chosen, every move competes with standing in guard too: a rep must explain its stretch
         # better than the move's own rest pose does (a jab reference that is mostly guard otherwise claims
         # every shuffle between techniques), or be as close as a typical correct performance by someone else.
-        # Measured on the 42 Muay Thai takes (321 techniques): 458 reps reported, 41 % of them right, 55 % of
-        # true reps found as their technique; with the chosen-move rule 779 reported, 27 % right (59 % found);
-        # without the typical-performance floor 325, 46 % (46 %), and the seed's one punch was not found.
+        # Measured on the 42 Muay Thai takes (321 techniques): 422 reps reported, 42 % of them right, 52 % of
+        # true reps found as their technique; with the chosen-move rule about 780 reported, 27 % right (59 %
+        # found); without the typical-performance floor fewer (325) but the seed's one punch was not found.
         self.engines = [
             LiveEngine(p, mirror, max(TYPICAL_OTHER_PERSON_DISTANCE, p.beats_rest_distance)) for p in prepared
         ]

@@ -132,7 +132,8 @@ class TechniqueFinder:
             take = PoseSequence(kp[lo:hi], COCO17, fps, None, "")
             # On each technique's own bar (recognition.bar_scores): another member's low kick lies further from
             # the kick reference than a jab from the jab's. Measured on 12 random combinations of 4 of the 14
-            # (bench/combo.py): whole runs read right 8 -> 17 of 36, skips 4 -> 8 of 12, swaps 2 -> 4 of 12.
+            # (bench/combo.py): whole runs read right 8 -> 17 of 36, skips 4 -> 8 of 12, swaps 2 -> 4 of 12 (this
+            # alone; with the swap rule of core.match.combo 19, 9 and 7).
             scores = bar_scores(take, [self.prepared[k] for k in labels], self.mirror)
             matches = {label: scores[k] for k, label in enumerate(labels)}
         return Motion(float(times[a]), float(times[b - 1]), times[lo:hi], kp[lo:hi], (a - lo, b - lo), matches)
