@@ -163,9 +163,10 @@ class ComboFollower:
         # Also when the run got no further than its first technique: the jab again is a new start.
         far_enough = reached >= len(self.labels) - 1 or reached <= 1
         # A left hook that also looks like the jab, thrown before the cross it swapped with, continues the run.
-        # (A later jab of jab, cross, jab, hook is not that: the first technique again is a restart.)
+        # (The jab after the cross of jab, cross, jab, hook is not that: done first, it is a restart.)
         due = [self.labels[k] for k in (reached, reached + 1) if k < len(self.labels)]
-        due = [label for label in due if label != self.labels[0]] or due[:1]
+        if len(due) == 2 and due[1] == self.labels[0]:
+            due = due[:1]
         return far_enough and all(costs.get(label, float("inf")) > first for label in due)
 
     def _placed(self, alignment: Alignment) -> list[TechniqueDone]:
