@@ -141,3 +141,23 @@ def make_window(qtbot, tmp_path, monkeypatch):
     yield make
     for w in windows:
         w.close()
+
+
+def record_punch(qtbot, window, start: int | None = None) -> None:
+    """Record "punch - side" from punch_side.mp4 with the window's Record button and dialog (filled in and saved;
+    `start`: the trim's first frame)."""
+
+    def fill_and_save(dialog):
+        dialog.name.setText("punch")
+        dialog.view.setCurrentText("side")
+        if start is not None:
+            dialog.start.setValue(start)
+        dialog.save()
+        return dialog.result()
+
+    window.exec_dialog = fill_and_save
+    with qtbot.waitSignal(window.record_finished, timeout=60_000):
+        with qtbot.waitSignal(window.source_opened, timeout=30_000):
+            window.open_source(str(TESTDATA / "punch_side.mp4"))
+        window.toggle_record()
+        assert window.video.recording is not None

@@ -9,7 +9,7 @@ from core.library.reference_library import Library
 from core.library.references import make_reference
 from core.score.scoring import PreparedReference, score_take
 
-from .conftest import TESTDATA
+from .conftest import TESTDATA, record_punch
 
 pytest.importorskip("pytestqt")
 
@@ -54,18 +54,7 @@ def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_wi
     lib = Library(tmp_path / "lib")
     window = make_window(lib)
 
-    def fill_and_save(dialog):
-        dialog.name.setText("punch")
-        dialog.view.setCurrentText("side")
-        dialog.save()
-        return dialog.result()
-
-    window.exec_dialog = fill_and_save
-    with qtbot.waitSignal(window.record_finished, timeout=60_000):
-        with qtbot.waitSignal(window.source_opened, timeout=30_000):
-            window.open_source(str(TESTDATA / "punch_side.mp4"))
-        window.toggle_record()
-        assert window.video.recording is not None
+    record_punch(qtbot, window)
     qtbot.waitUntil(lambda: window.library_list.choice_count() == 2, timeout=10_000)
     assert window.library_list.current_label() == "punch - side"
     (ref,) = Library(tmp_path / "lib").load()

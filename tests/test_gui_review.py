@@ -11,7 +11,7 @@ from core.library.reference_video import load_reference_video, video_path
 from core.view.compare import BACKGROUND
 from core.view.review_store import load_takes, takes_path
 
-from .conftest import TESTDATA
+from .conftest import TESTDATA, record_punch
 
 pytest.importorskip("pytestqt")
 
@@ -29,18 +29,7 @@ def test_record_keeps_the_video_a_rep_is_reviewed_beside_it_and_presented(make_w
     history = HistoryStore(tmp_path / "history.db")
     window = make_window(lib, history)
 
-    def fill_and_save(dialog):
-        dialog.name.setText("punch")
-        dialog.view.setCurrentText("side")
-        dialog.start.setValue(5)
-        dialog.save()
-        return dialog.result()
-
-    window.exec_dialog = fill_and_save
-    with qtbot.waitSignal(window.record_finished, timeout=60_000):
-        with qtbot.waitSignal(window.source_opened, timeout=30_000):
-            window.open_source(str(TESTDATA / "punch_side.mp4"))
-        window.toggle_record()
+    record_punch(qtbot, window, start=5)
     qtbot.waitUntil(lambda: window.library_list.current_label() == "punch - side", timeout=10_000)
     (ref,) = Library(tmp_path / "lib").load()
     coach = load_reference_video(ref)
