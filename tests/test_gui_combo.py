@@ -43,9 +43,16 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     assert session.move == "combination: Boxing 1 - side" and session.reference is None  # as `stream --save`
     stored = runs(window.history, session.id)
     assert stored and stored[-1]["combination"] == "Boxing 1 - side" and stored[-1]["techniques"]
+    from ui.presentation import toggle_presentation
+
+    present = toggle_presentation(window)  # the coach's full screen names the technique due, as the bar does
+    assert present is not None and present.headline(0) == f"Now: {bar.progress.current.rsplit(' - ', 1)[0]}"
+    toggle_presentation(window)
     tree.choose(tree.find_label("Jab / straight, left - side"))  # a move again: the bar goes away
     window._refresh_text()
     assert not window.sequence_bar.isVisible()
+    assert toggle_presentation(window).headline(3) == "Reps 3"
+    toggle_presentation(window)
 
 
 def test_a_combination_is_composed_in_the_window_and_chosen(make_window, tmp_path):

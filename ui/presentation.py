@@ -19,6 +19,7 @@ from core.view.live_pipeline import ViewFrame
 
 from .body_figure import score_qcolor
 from .gesture_ring import draw_gesture_ring
+from .sequence_bar import short
 from .toolbar import toolbar_action
 from .video_view import to_qimage
 
@@ -161,11 +162,17 @@ class PresentationView(QWidget):
         score_w = QFontMetrics(font).horizontalAdvance("100") + r.height() // 4
         p.drawText(QRect(r.x() + r.height() // 6, r.y(), score_w, r.height()), Qt.AlignmentFlag.AlignVCenter,
                    "\u2014" if shown is None else f"{shown:.0f}")  # fmt: skip
-        font.setPixelSize(max(24, r.height() // 3))
+        x = r.x() + score_w + r.height() // 3
+        headline = self.headline(reps)
+        px = max(24, r.height() // 3)
+        while True:  # a technique's name is long: smaller until it fits beside the score
+            font.setPixelSize(px)
+            if px <= 24 or QFontMetrics(font).horizontalAdvance(headline) <= r.width() - x - 20:
+                break
+            px -= 4
         p.setFont(font)
         p.setPen(QColor(240, 240, 240))
-        x = r.x() + score_w + r.height() // 3
-        p.drawText(QRect(x, r.y(), r.width() - x, r.height() // 2), Qt.AlignmentFlag.AlignVCenter, f"Reps {reps}")
+        p.drawText(QRect(x, r.y(), r.width() - x, r.height() // 2), Qt.AlignmentFlag.AlignVCenter, headline)
         box = QRect(x, r.y() + r.height() // 2, r.width() - x - 20, r.height() // 2)
         flags = int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap)
         px = max(20, r.height() // 4)
@@ -178,6 +185,14 @@ class PresentationView(QWidget):
         p.setFont(font)
         p.setPen(QColor(255, 215, 90))
         p.drawText(QRectF(box), flags, advice)
+
+    def headline(self, reps: int) -> str:
+        """Beside the score: the technique due now while a combination is followed (what the class does next),
+        else the rep count."""
+        progress = self.window_.sequence_bar.progress
+        if progress is None:
+            return f"Reps {reps}"
+        return f"Now: {short(progress.current)}" if progress.current else "Done: start again"
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
         self.controls.setGeometry(0, 0, self.width(), 80)
