@@ -28,7 +28,9 @@ COST_WRONG_SIDE = 0.5
 COST_BEFORE = 0.75
 # Recognition score from which a motion may be a technique at no cost (core.score.scoring's
 # SAME_MOVE_MIN_SCORE: where recognition names a move), and below which it is not that technique at all
-# (40: the calibration's "a different move <= 40"); in between the cost rises to one edit.
+# (40: the calibration's "a different move <= 40"); in between the cost rises to one edit. The scores come on
+# each technique's own bar (core.match.recognition.bar_scores), so 55 is that technique's bar: 0.35, more
+# for a kick far from its rest pose.
 FREE_MATCH, NO_MATCH = 55.0, 40.0
 # And a technique this many points below the motion's best match costs one edit more: three times
 # recognition's softmax temperature (core.match.recognition, 5 points), a likelihood about 20 times lower.
