@@ -28,7 +28,6 @@ from ..score.scoring import (
     distance_to_score,
     resample_indices,
     score_take,
-    score_to_distance,
 )
 
 # Softmax temperature in score points for the confidence between candidates.
@@ -94,16 +93,21 @@ def rank(matches: dict[int, float]) -> tuple[list[int], float]:
     return order, float(soft[0] / soft.sum())
 
 
-def match_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
-    """Recognition score 0-100 of the take against each move (by index); features once per frame rate."""
+def match_distances(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
+    """Recognition distance of the take to each move (by index); the take's features once per frame rate."""
     feats: dict[float, Features] = {}
-    matches: dict[int, float] = {}
+    distances: dict[int, float] = {}
     for k, p in enumerate(prepared):
         fps = p.reference.fps
         if fps not in feats:
             feats[fps] = take_features(take, fps, mirror)
-        matches[k] = float(distance_to_score(recognition_distance(feats[fps], p)))
-    return matches
+        distances[k] = recognition_distance(feats[fps], p)
+    return distances
+
+
+def match_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
+    """Recognition score 0-100 of the take against each move (by index)."""
+    return {k: float(distance_to_score(d)) for k, d in match_distances(take, prepared, mirror).items()}
 
 
 def bar_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
@@ -111,8 +115,8 @@ def bar_scores(take: PoseSequence, prepared: list[PreparedReference], mirror: bo
     every move. For choosing among the few techniques a combination expects; a library is ranked on plain
     distances (see `recognize`)."""
     return {
-        k: float(distance_to_score(score_to_distance(m) * SAME_MOVE_MAX_DISTANCE / prepared[k].accept_distance))
-        for k, m in match_scores(take, prepared, mirror).items()
+        k: float(distance_to_score(d * SAME_MOVE_MAX_DISTANCE / prepared[k].accept_distance))
+        for k, d in match_distances(take, prepared, mirror).items()
     }
 
 

@@ -60,12 +60,6 @@ def distance_to_score(d: float | NDArray[np.floating[Any]]) -> float | NDArray[n
     return float(out) if out.ndim == 0 else out
 
 
-def score_to_distance(score: float) -> float:
-    """The inverse of distance_to_score for a score in (0, 100)."""
-    s = min(max(score, 1e-6), 100.0 - 1e-9)
-    return float(D50 * (100.0 / s - 1.0) ** (1.0 / SHAPE))
-
-
 def part_scores(distances: Any) -> dict[str, float | None]:
     """(P,) part distances in PARTS order -> part scores on the calibrated scale; None for a part not seen."""
     return {
