@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QRectF, Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeyEvent, QKeySequence, QMouseEvent, QPainter
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
@@ -18,10 +18,10 @@ from core.view.compare import CoachPanel
 from core.view.live_pipeline import ViewFrame
 
 from .body_figure import score_qcolor
+from .display_image import DisplayImage
 from .gesture_ring import draw_gesture_ring
 from .sequence_bar import short
 from .toolbar import toolbar_action
-from .video_view import to_qimage
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -42,8 +42,8 @@ class PresentationView(QWidget):
         self.setMouseTracking(True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self._shown: ViewFrame | None = None
-        self._live = None  # QImage of the last frame
-        self._coach = None  # QImage of the coach at that frame's phase
+        self._live: DisplayImage | None = None  # the last frame
+        self._coach: DisplayImage | None = None  # the coach at that frame's phase
         self._panels: dict[str, CoachPanel] = {}
         self.controls = QWidget(self)
         self.controls.setStyleSheet(CONTROLS_STYLE)
@@ -96,15 +96,16 @@ class PresentationView(QWidget):
         if view is None or view is self._shown:
             return
         self._shown = view
-        image = view.image[:, ::-1] if view.mirrored else view.image
-        self._live = to_qimage(image)
+        # Scaled and mirrored once per size by cv2 (ui/display_image.py), as the main view does: no per-paint
+        # conversion or smooth scaling of the full frame on the UI thread.
+        self._live = DisplayImage(view.image, view.mirrored)
         u = view.update
         panel = self._panel(u.reference) if u is not None else None
         self._coach = None
         if panel is not None and u is not None and u.phase is not None:
             # By phase, not frame: a move with several examples may be matched on another example than the
             # first one, whose frames (and video) the panel shows.
-            self._coach = to_qimage(panel.draw(round(u.phase * (len(panel) - 1)), None))
+            self._coach = DisplayImage(panel.draw(round(u.phase * (len(panel) - 1)), None))
         self.update()
 
     def _panel(self, label: str) -> CoachPanel | None:
@@ -118,7 +119,6 @@ class PresentationView(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         p.fillRect(self.rect(), BACKGROUND)
         w, h = self.width(), self.height()
         band = h // 4  # score, reps and correction below the pictures
@@ -135,13 +135,15 @@ class PresentationView(QWidget):
         self._band(p, QRect(0, h - band, w, band))
         p.end()
 
-    @staticmethod
-    def _fit(p: QPainter, image, box: QRect) -> QRect:  # noqa: ANN001 - a QImage
+    def _fit(self, p: QPainter, image: DisplayImage, box: QRect) -> QRect:
         size = image.size().scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
         x = box.x() + (box.width() - size.width()) // 2
         y = box.y() + (box.height() - size.height()) // 2
-        p.drawImage(shown := QRect(x, y, size.width(), size.height()), image)
-        return shown
+        ratio = self.devicePixelRatioF()
+        scaled = image.at(QSize(round(size.width() * ratio), round(size.height() * ratio)))
+        scaled.setDevicePixelRatio(ratio)
+        p.drawImage(QPoint(x, y), scaled)
+        return QRect(x, y, size.width(), size.height())
 
     def _band(self, p: QPainter, r: QRect) -> None:
         view = self._shown
