@@ -42,7 +42,6 @@ class PracticeFrames:
     _lock: threading.Lock
     _record: PracticeRecord
     _prepared: dict[str, tuple[Reference, PreparedReference]]
-    _settled: list[Rep] | None
     _pose_generation: int | None
     _practice_t0: float | None
     _engine_t0: float | None
@@ -132,9 +131,6 @@ class PracticeFrames:
         """When a video has ended: the reps the engine still holds back (a match waiting for a better one,
         auto-detect's reps waiting for rival references), decided now so that none is lost; empty for an
         older source. A hold engine's hold in progress ends here too: `last_holds` has it."""
-        if self._settled is not None:
-            settled, self._settled = self._settled, None
-            return settled
         with self._lock:
             engine = self.engine
             if generation != self.generation or engine is None:

@@ -72,7 +72,6 @@ class PracticeSession(PracticeFrames):
         self._pose_generation: int | None = None
         self.rep_scores: list[float] = []
         self.last_holds: list[Hold] = []  # a hold that ended with the video (waiting_reps)
-        self._settled: list[Rep] | None = None  # a combination's last techniques, decided at the video's end
         self._record = PracticeRecord()
         self.kept = KeptReps(history)  # the last reps as filmed, for review (core.app.practice_review)
         self.rep_takes = self.kept.buffer
@@ -125,12 +124,11 @@ class PracticeSession(PracticeFrames):
 
     def _settle_combination(self, generation: int) -> None:
         """A combination's last techniques and run are decided before its stored session ends: they belong in
-        it (`waiting_reps` hands the techniques to the window afterwards)."""
-        if isinstance(self.engine, ComboEngine):
-            self._settled = self.waiting_reps(generation)
-            if self.history is not None:
-                for rep in self._settled:
-                    self.history.add_rep(rep, rep_label(rep))
+        it. (The window collects `waiting_reps` before calling source_ended, so there is nothing left here; a
+        caller that did not gets them stored.)"""
+        if isinstance(self.engine, ComboEngine) and self.history is not None:
+            for rep in self.waiting_reps(generation):
+                self.history.add_rep(rep, rep_label(rep))
 
     def stop_source(self) -> None:
         """The person stopped the source (or the window closes)."""
