@@ -84,7 +84,9 @@ class ComboFollower:
         for ref in (*combo.techniques, *other_sides.values()):
             distinct.setdefault(ref.label, ref)
         prepared = [PreparedReference.from_reference(r) for r in distinct.values()]
-        self.engines = {p.reference.label: LiveEngine(p, mirror) for p in prepared}
+        # Live engines for the display (score, ghost) of the technique due: the combination's own techniques
+        # only; the other sides are found by the finder, not shown.
+        self.engines = {p.reference.label: LiveEngine(p, mirror) for p in prepared if p.reference.label in self.labels}
         self.finder = TechniqueFinder(prepared, mirror)
         self._ref_starts = combo.start_times()
         self.pause_s = max(RUN_PAUSE_S, 2 * max(combo.gaps, default=0.0))
