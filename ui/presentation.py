@@ -20,7 +20,6 @@ from core.view.live_pipeline import ViewFrame
 from .body_figure import score_qcolor
 from .display_image import DisplayImage
 from .gesture_ring import draw_gesture_ring
-from .sequence_bar import short
 from .toolbar import toolbar_action
 
 if TYPE_CHECKING:
@@ -194,7 +193,7 @@ class PresentationView(QWidget):
         progress = self.window_.sequence_bar.progress
         if progress is None:
             return f"Reps {reps}"
-        return f"Now: {short(progress.current)}" if progress.current else "Done: start again"
+        return progress.now_line
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
         self.controls.setGeometry(0, 0, self.width(), 80)

@@ -11,25 +11,21 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from core.library.labels import move_of
 from core.match.combo_events import ComboProgress, ComboRun
 
 DONE, NOW, TODO, BAD = QColor("#3fbf5f"), QColor("#ffd23f"), QColor("#5a5a66"), QColor("#e0584f")
-
-
-def short(label: str) -> str:
-    """'Hook to the body, right - side' -> 'Hook to the body, right' (the view is the same for all)."""
-    return label.rsplit(" - ", 1)[0]
 
 
 def run_verdict(run: ComboRun) -> list[tuple[str, QColor]]:
     """The last run in a few words, each with its colour."""
     lines = [(f"Run {run.run}: {run.score:.0f}", DONE if run.score >= 70 else NOW)]
     for i in run.missing:
-        lines.append((f"skipped {short(run.labels[i])}", BAD))
+        lines.append((f"skipped {move_of(run.labels[i])}", BAD))
     for a, b in run.swapped:
         lines.append((f"swapped {a + 1} and {b + 1}", BAD))
     for i in run.wrong_side:
-        lines.append((f"wrong side: {short(run.labels[i])}", BAD))
+        lines.append((f"wrong side: {move_of(run.labels[i])}", BAD))
     if run.extra:
         lines.append((f"{len(run.extra)} extra", NOW))
     if not (run.missing or run.swapped or run.wrong_side):
@@ -65,12 +61,12 @@ class SequenceBar(QWidget):
         now = progress.current
         nxt = progress.next if now is not None else None
         p.setPen(NOW)
-        text = f"Now: {short(now)}" if now else "Done: start again"
+        text = progress.now_line
         p.setFont(_fitting(text, width, 54, 30, bold=True))  # the whole name, smaller, rather than cut off
         p.drawText(QRectF(12, 54, width, 70), Qt.AlignmentFlag.AlignVCenter, _elide(p, text, width))
         p.setPen(QColor("#cfcfd8"))
         p.setFont(_font(32))
-        then = f"then: {short(nxt)}" if nxt else "then: the first again" if now else ""
+        then = f"then: {move_of(nxt)}" if nxt else "then: the first again" if now else ""
         p.drawText(QRectF(12, 124, width, 44), Qt.AlignmentFlag.AlignVCenter, _elide(p, then, width))
         if progress.last_run is not None:
             self._verdict(p, progress.last_run, QRectF(12, 172, width, 36))
@@ -88,10 +84,9 @@ class SequenceBar(QWidget):
             p.setBrush(colour.darker(300))
             p.drawRoundedRect(r, 8, 8)
             mark = f"\u2713 {score:.0f}  " if score is not None else f"{i + 1}  "
+            text = _elide(p, f"{mark}{move_of(label)}", r.width() - 16)
             p.setPen(QColor("#ffffff"))
-            p.drawText(
-                r.adjusted(10, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, _elide(p, mark + short(label), r.width() - 16)
-            )
+            p.drawText(r.adjusted(10, 0, -6, 0), Qt.AlignmentFlag.AlignVCenter, text)
 
     def _verdict(self, p: QPainter, run: ComboRun, r: QRectF) -> None:
         """The last run on one line, each part in its colour."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..library.labels import move_of
 from ..match.live_events import LiveUpdate, Rep
 
 
@@ -102,6 +103,11 @@ class ComboProgress:
     @property
     def next(self) -> str | None:
         return self.labels[self.position + 1] if self.position + 1 < len(self.labels) else None
+
+    @property
+    def now_line(self) -> str:
+        """What the student does now, as the bar, the presentation and a rendered video say it."""
+        return f"Now: {move_of(self.current)}" if self.current else "Done: start again"
 
 
 @dataclass(frozen=True)

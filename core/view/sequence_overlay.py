@@ -10,13 +10,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..library.labels import move_of
 from ..match.combo_events import ComboProgress
 
 DONE, NOW, TODO = (95, 191, 63), (63, 210, 255), (102, 90, 90)  # BGR
-
-
-def short(label: str) -> str:
-    return label.rsplit(" - ", 1)[0]
 
 
 def draw_sequence_bar(img: NDArray[np.uint8], progress: ComboProgress) -> None:
@@ -36,15 +33,15 @@ def draw_sequence_bar(img: NDArray[np.uint8], progress: ComboProgress) -> None:
         colour = DONE if score is not None else NOW if i == progress.position else TODO
         cv2.rectangle(img, (x0, top + pad), (x0 + cw, top + int(44 * unit)), colour, max(1, int(3 * unit)))
         text = f"{score:.0f} " if score is not None else f"{i + 1} "
-        text += short(label)
+        text += move_of(label) or label
         scale = 0.6 * unit
         while cv2.getTextSize(text, font, scale, 1)[0][0] > cw - 2 * gap and len(text) > 3:
             text = text[:-2] + "."
         cv2.putText(img, text, (x0 + gap, top + int(35 * unit)), font, scale, (255, 255, 255),
                     max(1, int(2 * unit)), cv2.LINE_AA)  # fmt: skip
     now = progress.current
-    line = f"Now: {short(now)}" if now else "Done: start again"
-    cv2.putText(img, line, (pad, top + int(95 * unit)), font, 1.4 * unit, NOW, max(2, int(4 * unit)), cv2.LINE_AA)
+    line_w = max(2, int(4 * unit))
+    cv2.putText(img, progress.now_line, (pad, top + int(95 * unit)), font, 1.4 * unit, NOW, line_w, cv2.LINE_AA)
     if now and progress.next:
-        cv2.putText(img, f"then: {short(progress.next)}", (pad, top + int(135 * unit)), font, 0.9 * unit,
+        cv2.putText(img, f"then: {move_of(progress.next)}", (pad, top + int(135 * unit)), font, 0.9 * unit,
                     (220, 220, 220), max(1, int(2 * unit)), cv2.LINE_AA)  # fmt: skip
