@@ -125,3 +125,24 @@ def test_a_move_that_holds_the_pose_switches_that_command_off_while_practised(po
     assert poses_held_by([holding]) == frozenset({"record"})
     # Practising it, the held take (the move itself) gives no Record command.
     assert commands(held_take(jacks, 1.5), jacks.fps, disabled=poses_held_by([holding])) == []
+
+
+def test_the_practice_session_switches_the_command_off_for_a_move_and_for_a_combination(pose_cache):
+    from core.app.practice_session import PracticeSession
+    from core.library.combination import compose
+
+    jacks = pose_cache.get("jumping_jacks_front")
+    passing = make_reference(jacks.slice(30, 60), "jumping jack", "front")
+    top = held_take(jacks, 1.5)[arms_up_frames(jacks)[0] : arms_up_frames(jacks)[0] + 45]
+    holding = make_reference(PoseSequence(top, jacks.skeleton, jacks.fps), "arms up", "front")
+    session = PracticeSession()
+    session.set_gestures(True)
+    session.choose_references([holding])
+    assert session.gestures is not None and session.gestures.disabled == frozenset({"record"})
+    session.choose_references([passing])
+    assert session.gestures.disabled == frozenset()
+    # A combination with that held pose among its techniques switches it off too (it did not before).
+    session.choose_combination(compose("jacks then hold", "front", [passing, holding]), {})
+    assert session.gestures.disabled == frozenset({"record"})
+    session.set_gestures(False)
+    assert session.gestures is None

@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from core.app.practice_session import RecordPhase
-from core.match.gestures import Command, GestureRecognizer, poses_held_by
+from core.match.gestures import Command
 from core.match.live_events import Rep
 from core.voice.cues import VERBOSITIES, Cue, CuePolicy
 from core.voice.speaker import Speaker
@@ -113,8 +113,7 @@ class VoiceControl(QObject):
         self.window.settings.set_voice_value("verbosity", key)
 
     def set_gestures(self, on: bool) -> None:
-        held = poses_held_by(self.window.session.references)
-        self.window.session.gestures = GestureRecognizer(disabled=held) if on else None
+        self.window.session.set_gestures(on)
         self.window.settings.set_voice_value("gestures", on)
 
     # -- events ----------------------------------------------------------------------------------------

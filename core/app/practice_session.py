@@ -159,12 +159,9 @@ class PracticeSession(PracticeFrames):
         """
         prepared = [self._prepare(r) for r in references]
         engine = engine_for(prepared, self.mirror_person, self.sides)
-        held = poses_held_by(references)
         with self._lock:
             self.combination = None
             self.references = list(references)
-            if self.gestures is not None:
-                self.gestures.disabled = held  # a move that holds a command's pose must not trigger it
             self._restart_practice(engine)
             recording = self._record.phase is not RecordPhase.IDLE
         self._restart_history()
@@ -177,6 +174,12 @@ class PracticeSession(PracticeFrames):
             self.references = list(combo.techniques)
             self._restart_practice()
         self._restart_history()
+
+    def set_gestures(self, on: bool) -> None:
+        """Commands by gesture on or off; on, those whose pose the practised moves hold are off."""
+        recognizer = GestureRecognizer(disabled=poses_held_by(self.references)) if on else None
+        with self._lock:
+            self.gestures = recognizer
 
     def set_sides(self, sides: str) -> None:
         """Practise one side ("one") or both ("both"): the practice starts again with the new engine."""
@@ -207,6 +210,8 @@ class PracticeSession(PracticeFrames):
     def _restart_practice(self, engine: Engine | None = None) -> None:
         """Under the lock: reps, scores and times start again with a fresh engine."""
         self.engine = engine if engine is not None else self._build_engine()
+        if self.gestures is not None:  # a move (or a combination's technique) holding a command's pose
+            self.gestures.disabled = poses_held_by(self.references)  # must not trigger it
         self._rep_offset, self._time_shift = 0, 0.0
         self._engine_t0 = self._practice_t0 = None
         self.rep_scores = []
