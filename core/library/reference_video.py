@@ -8,7 +8,6 @@ Frame i of the video shows the coach at keypoint frame i of the reference's firs
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,14 +17,15 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..app.errors import PoseCoachError
 from ..frame.sources import is_keypoint_file
+from ..frame.video_out import VideoOut
 from ..library.references import Reference
 from ..pose.estimator import PoseSequence
 
 VIDEO_SUFFIX = ".mp4"
 # ~240-360 px high is enough to watch a coach beside oneself; a few hundred KB per reference.
 VIDEO_HEIGHT = 320
-FOURCC = "mp4v"  # the encoder opencv's bundled ffmpeg has (no H.264 here); read back by any cv2
 
 
 @dataclass(frozen=True)
@@ -50,37 +50,29 @@ def _even(n: float) -> int:
 def write_reference_video(json_path: Path, frames: Iterable[NDArray[np.uint8] | None], fps: float) -> Path | None:
     """Write `frames` (any size; None repeats the previous one) beside the reference; None if none was usable.
 
-    Written to a temporary name and renamed, as the JSON is: a crash leaves the old video or none.
+    Written whole or not at all (core.frame.video_out), as the JSON is: a crash leaves the old video or none.
     """
     out = video_path(json_path)
-    tmp = out.with_name(f".{out.stem}.partial{VIDEO_SUFFIX}")
-    writer: cv2.VideoWriter | None = None
+    size: tuple[int, int] | None = None
     last: NDArray[np.uint8] | None = None
-    size = (0, 0)
     try:
-        for image in frames:
-            image = last if image is None else image
-            if image is None:
-                continue
-            if writer is None:
-                h, w = image.shape[:2]
-                height = min(VIDEO_HEIGHT, _even(h))
-                size = (_even(w * height / h), height)
-                writer = cv2.VideoWriter(str(tmp), cv2.VideoWriter.fourcc(*FOURCC), fps, size)
-                if not writer.isOpened():
-                    return None
-            last = image
-            writer.write(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
-        if writer is None:
-            return None
-        writer.release()
-        writer = None
-        os.replace(tmp, out)
-        return out
-    finally:
-        if writer is not None:
-            writer.release()
-        tmp.unlink(missing_ok=True)
+        with VideoOut(out, fps) as video:
+            for image in frames:
+                image = last if image is None else image
+                if image is None:
+                    continue
+                if size is None:
+                    h, w = image.shape[:2]
+                    height = min(VIDEO_HEIGHT, _even(h))
+                    size = (_even(w * height / h), height)
+                last = image
+                video.write(cv2.resize(image, size, interpolation=cv2.INTER_AREA))
+            if size is None:
+                return None
+            video.finish(str(json_path))
+    except PoseCoachError:
+        return None  # the folder refuses a video: the reference is kept without one
+    return out
 
 
 def remove_reference_video(json_path: Path) -> None:

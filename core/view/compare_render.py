@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 
 from ..app.errors import PoseCoachError
 from ..frame.sources import VideoSource
+from ..frame.video_out import VideoOut, output_path
 from ..library.reference_video import load_reference_video
 from ..library.references import Reference
 from ..match.live_events import Rep
@@ -29,7 +30,6 @@ from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference, score_take
 from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, fit_height, slow_steps, student_panel
 from ..view.live_pipeline import engine_for
-from ..view.video_out import VideoOut, output_path
 
 Progress = Callable[[int, int], None]
 PANEL_HEIGHT = 480  # px: the student and coach panels (the source is never enlarged)

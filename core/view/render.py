@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..frame.sources import VideoSource
+from ..frame.video_out import VideoOut, output_path
 from ..library.references import Reference
 from ..match.combo_engine import ComboEngine
 from ..pose.estimator import PoseEstimator
@@ -19,7 +20,6 @@ from ..pose.models import DEFAULT_MODEL
 from ..view.live_pipeline import Engine, LivePipeline, make_engine
 from ..view.overlay import draw_hud
 from ..view.sequence_overlay import draw_sequence_bar
-from ..view.video_out import VideoOut, output_path
 
 Progress = Callable[[int, int], None]  # (frames done, frames expected or 0); raise from it to cancel
 

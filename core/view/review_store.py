@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..app.errors import PoseCoachError
+from ..frame.video_out import VideoOut
 from ..library.reference_format import reference_from_json, reference_to_json
 from ..library.reference_video import load_reference_video
 from ..library.references import Reference
@@ -26,7 +27,6 @@ from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
 from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, slow_steps, student_panel
 from ..view.rep_takes import RepTake
-from ..view.video_out import VideoOut
 
 TAKES_SUFFIX = ".takes.npz"
 # Sessions whose kept reps stay on disk (each up to about 20 MB): older ones are removed when a new one is saved.

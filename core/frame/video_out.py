@@ -48,6 +48,7 @@ class VideoOut:
     def write(self, image: NDArray[Any]) -> None:
         if self._writer is None:
             self.size = (image.shape[1] // 2 * 2, image.shape[0] // 2 * 2)
+            # mp4v: the encoder opencv's bundled ffmpeg has (no H.264 here); read back by any cv2.
             self._writer = cv2.VideoWriter(str(self.tmp), cv2.VideoWriter.fourcc(*"mp4v"), self.fps, self.size)
             if not self._writer.isOpened():
                 raise PoseCoachError(f"{self.out}: cannot write a video there (check the folder and the name)")
