@@ -36,7 +36,6 @@ class PracticeFrames:
     on_record_finished: Callable[[RecordResult], None]
     generation: int
     mirror_display: bool
-    mirror_person: bool
     kept: KeptReps
     last_holds: list[Hold]
     _lock: threading.Lock
@@ -139,7 +138,7 @@ class PracticeFrames:
             self.last_holds = [h for h in ended if isinstance(h, Hold)]
             reps = [self._in_practice(rep) for rep in ended if isinstance(rep, Rep)]
             for rep in reps:
-                self.kept.add_rep(rep, self._prepared.get(format_label(rep.move, rep.view)), self.mirror_person)
+                self.kept.add_rep(rep, self._prepared.get(format_label(rep.move, rep.view)))
             return reps
 
     def _keep_take(self, frame: Frame, est: Estimate, update: LiveUpdate | None) -> None:
@@ -148,4 +147,4 @@ class PracticeFrames:
             return
         self.kept.add_frame(frame.t - self._practice_t0, frame.image, est.keypoints)
         if (rep := update.new_rep) is not None:
-            self.kept.add_rep(rep, self._prepared.get(format_label(rep.move, rep.view)), self.mirror_person)
+            self.kept.add_rep(rep, self._prepared.get(format_label(rep.move, rep.view)))

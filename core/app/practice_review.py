@@ -32,11 +32,11 @@ class KeptReps:
     def add_frame(self, t: float, image: NDArray[Any], keypoints: NDArray[Any] | None) -> None:
         self.buffer.add_frame(t, image, keypoints)
 
-    def add_rep(self, rep: Rep, prepared: tuple[Reference, PreparedReference] | None, mirror: bool) -> None:
+    def add_rep(self, rep: Rep, prepared: tuple[Reference, PreparedReference] | None) -> None:
         """A counted rep of a known reference, with the frames it spans (an uncounted one is not a rep)."""
         if prepared is None or not rep.counted:
             return
-        take = self.buffer.add_rep(rep, prepared[0].label, prepared[1], mirror)
+        take = self.buffer.add_rep(rep, prepared[0].label, prepared[1])
         if take is not None and self.history is not None:
             with self._lock:
                 self._session[id(take)] = self.history.session_id

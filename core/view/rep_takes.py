@@ -45,7 +45,6 @@ class RepTake:
     rep: Rep
     label: str  # the reference's label
     prepared: PreparedReference = field(repr=False)
-    mirror: bool
     frames: tuple[bytes, ...] = field(repr=False)
     keypoints: NDArray[np.float32] = field(repr=False)
     times: NDArray[np.float64] = field(repr=False)
@@ -126,14 +125,14 @@ class RepTakeBuffer:
         self._window.clear()
         self._window_bytes = 0
 
-    def add_rep(self, rep: Rep, label: str, prepared: PreparedReference, mirror: bool = False) -> RepTake | None:
+    def add_rep(self, rep: Rep, label: str, prepared: PreparedReference) -> RepTake | None:
         """Keep the frames of `rep` (start..end, seconds); None when the window no longer holds them."""
         with self._lock:
             rows = [f for f in self._window if rep.start - 1e-6 <= f.t < rep.end - 1e-6]
             if len(rows) < 2:
                 return None
             take = RepTake(
-                rep, label, prepared, mirror, tuple(f.jpeg for f in rows),
+                rep, label, prepared, tuple(f.jpeg for f in rows),
                 np.stack([f.coco for f in rows]), np.array([f.t for f in rows]),
             )  # fmt: skip
             self._takes.append(take)

@@ -56,7 +56,7 @@ def save_takes(takes: list[RepTake], path: Path) -> Path | None:
     if not takes:
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
-    meta = [{"rep": _rep_json(t.rep), "label": t.label, "mirror": t.mirror, "frames": len(t),
+    meta = [{"rep": _rep_json(t.rep), "label": t.label, "frames": len(t),
              "reference": reference_to_json(t.prepared.reference),
              "reference_path": str(t.prepared.reference.path or "")} for t in takes]  # fmt: skip
     jpegs = [np.frombuffer(f, np.uint8) for t in takes for f in t.frames]
@@ -105,7 +105,8 @@ def _load_takes(path: Path) -> list[RepTake]:
             ref = reference_from_json(m["reference"], ref_path)
             prepared[m["label"]] = PreparedReference.from_reference(_with_path(ref, ref_path))
         frames = tuple(jpeg[bounds[i] : bounds[i + 1]].tobytes() for i in range(k, k + n))
-        takes.append(RepTake(_rep_from(m["rep"]), m["label"], prepared[m["label"]], bool(m["mirror"]), frames,
+        # (Files of the first version also hold a "mirror" flag: rep_path tries both sides, so it is not read.)
+        takes.append(RepTake(_rep_from(m["rep"]), m["label"], prepared[m["label"]], frames,
                              keypoints[k : k + n], times[k : k + n]))  # fmt: skip
         k += n
     return takes
