@@ -135,7 +135,7 @@ def estimate_normalisation(keypoints: NDArray[Any], skeleton: str) -> Normalisat
 _MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}
 
 
-def _bone_points(xy: NDArray[np.float32], name: str) -> NDArray[np.float32]:
+def bone_points(xy: NDArray[np.float32], name: str) -> NDArray[np.float32]:
     """(T, 2) positions of a bone end: a joint, or the neck / pelvis midpoint."""
     if name in _MIDPOINTS:
         a, b = _MIDPOINTS[name]
@@ -156,7 +156,7 @@ def bone_lengths(xy: NDArray[np.float32], scale: float) -> NDArray[np.float64]:
     floor = MIN_BONE_LENGTH * scale if np.isfinite(scale) and scale > 0 else 1.0
     out = np.full(len(BONES), floor)
     for b, (a, z, _part) in enumerate(BONES):
-        length = np.linalg.norm(_bone_points(xy, z) - _bone_points(xy, a), axis=-1)
+        length = np.linalg.norm(bone_points(xy, z) - bone_points(xy, a), axis=-1)
         length = length[np.isfinite(length)]
         if length.size:
             out[b] = max(floor, float(np.percentile(length, BONE_LENGTH_PERCENTILE)))
@@ -186,15 +186,15 @@ def compute_features(keypoints: NDArray[Any], skeleton: str, norm: Normalisation
     bones = np.empty((len(coco), len(BONES), 2), np.float32)
     bone_w = np.empty((len(coco), len(BONES)), np.float32)
     for b, (a, z, _part) in enumerate(BONES):
-        bones[:, b] = (_bone_points(xy, z) - _bone_points(xy, a)) / lengths[b]
+        bones[:, b] = (bone_points(xy, z) - bone_points(xy, a)) / lengths[b]
         bone_w[:, b] = np.minimum(_bone_point_weight(weight, a), _bone_point_weight(weight, z))
     missing = ~np.isfinite(bones).all(axis=-1)
     bones[missing] = np.nan
     bone_w[missing] = 0.0
 
     # Centre on the pelvis, or the neck when hips are out of frame (a close-up curl).
-    pelvis = _bone_points(xy, PELVIS)
-    centre = np.where(np.isfinite(pelvis), pelvis, _bone_points(xy, NECK))
+    pelvis = bone_points(xy, PELVIS)
+    centre = np.where(np.isfinite(pelvis), pelvis, bone_points(xy, NECK))
     joints = ((xy - centre[:, None, :]) / scale).astype(np.float32)
     return Features(bones, bone_w, joints, float(scale))
 

@@ -15,9 +15,10 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from ..features.bones import bone_points
 from ..library.reference_video import ReferenceVideo
 from ..library.references import Reference
-from ..pose.skeleton import BONES, COCO17_NAMES, NECK, PELVIS, to_coco17
+from ..pose.skeleton import BONES, to_coco17
 from ..score.score_colours import score_bgr
 from ..view.overlay import GHOST_COLOR, POSE_COLOR, _visible, draw_ghost, draw_pose, ghost_keypoints
 
@@ -34,16 +35,6 @@ def slow_steps(path: NDArray[np.int64], speed: float) -> NDArray[np.int64]:
     return np.repeat(path, SLOW_FACTORS.get(speed, max(1, round(1 / speed))), axis=0)
 
 
-_MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}
-
-
-def _point(kp: NDArray[Any], name: str) -> NDArray[Any]:
-    if name in _MIDPOINTS:
-        a, b = (COCO17_NAMES.index(n) for n in _MIDPOINTS[name])
-        return np.asarray((kp[a, :2] + kp[b, :2]) / 2)
-    return np.asarray(kp[COCO17_NAMES.index(name), :2])
-
-
 def draw_part(img: NDArray[np.uint8], kp: NDArray[Any], part: str, thickness: int) -> None:
     """The bones of `part` (core.pose.skeleton.BONES) over a COCO-17 pose, thick and orange, in place."""
     ok = _visible(kp)
@@ -51,7 +42,7 @@ def draw_part(img: NDArray[np.uint8], kp: NDArray[Any], part: str, thickness: in
     for a, z, p in BONES:
         if p != part:
             continue
-        pa, pz = _point(xy, a), _point(xy, z)
+        pa, pz = bone_points(xy[None], a)[0], bone_points(xy[None], z)[0]
         if np.isfinite(pa).all() and np.isfinite(pz).all():
             cv2.line(img, tuple(pa.astype(int)), tuple(pz.astype(int)), HIGHLIGHT, thickness, cv2.LINE_AA)
             for q in (pa, pz):
