@@ -92,7 +92,7 @@ def build_window(args: argparse.Namespace):  # noqa: ANN201 - returns ui.main_wi
         if combo is None:
             window.statusBar().showMessage(f"no combination {args.combination!r} in the library", 10000)
         else:
-            window.library_list.choose(window.library_list.find_label(f"combination: {combo.label}"))
+            window.library_list.choose(window.library_list.find_label(combo.entry))
     window.open_source(initial_source(args.source, settings))
     window.voice.warm_up()  # the speech engine loads now, not on the first cue
     return window

@@ -17,7 +17,6 @@ from core.library.combination import Combination
 from core.library.references import Reference
 
 AUTO = "Auto-detect the move"
-COMBO = "combination: "  # the label of a combination's entry starts with this (references never do)
 HEADINGS = {"punch": "Punches", "kick": "Kicks", "hold": "Stances and holds"}
 _LABEL = Qt.ItemDataRole.UserRole
 
@@ -75,7 +74,7 @@ class LibraryList(QTreeWidget):
         groups: dict[str, QTreeWidgetItem] = {}
         bold = QFont(self.font())
         bold.setBold(True)
-        self.combinations = {COMBO + c.label: c for c in combinations}
+        self.combinations = {c.entry: c for c in combinations}
         if combinations:
             heading = QTreeWidgetItem(["Combinations"])
             heading.setFlags(Qt.ItemFlag.ItemIsEnabled)
@@ -83,7 +82,7 @@ class LibraryList(QTreeWidget):
             self.addTopLevelItem(heading)
             for combo in combinations:
                 item = QTreeWidgetItem([f"{combo.name}  ({len(combo.techniques)})"])
-                item.setData(0, _LABEL, COMBO + combo.label)
+                item.setData(0, _LABEL, combo.entry)
                 item.setToolTip(0, "\n".join([combo.label, *(f"{k + 1}. {t}" for k, t in enumerate(combo.labels))]))
                 heading.addChild(item)
                 self._items.append(item)

@@ -71,7 +71,7 @@ class RecordControl:
         accepted = w.exec_dialog(dialog) == QDialog.DialogCode.Accepted
         if accepted and dialog.saved_combination is not None:
             combo = dialog.saved_combination
-            w.chooser.reload(select=f"combination: {combo.label}")
+            w.chooser.reload(select=combo.entry)
             w.statusBar().showMessage(f"Saved combination '{combo.label}' ({len(combo.techniques)} techniques)", 8000)
         if accepted and dialog.saved is not None:
             w.chooser.reload(select=dialog.saved.label)

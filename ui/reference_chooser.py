@@ -114,5 +114,5 @@ class ReferenceChooser:
         w = self.window
         dialog = ComposeDialog(self.references, CombinationStore(w.library.folder), w)
         if w.exec_dialog(dialog) and dialog.saved is not None:
-            self.reload(select=f"combination: {dialog.saved.label}")
+            self.reload(select=dialog.saved.entry)
             w.statusBar().showMessage(f"Saved combination '{dialog.saved.label}'", 8000)

@@ -142,7 +142,7 @@ def _recorder(args: argparse.Namespace, follower: ComboFollower) -> tuple[Histor
 
     store = HistoryStore(getattr(args, "history", None) or default_history_path())
     combo = follower.combo
-    return store, store.start_session(str(args.source), None, f"combination: {combo.label}", combo.view, "cli")
+    return store, store.start_session(str(args.source), None, combo.entry, combo.view, "cli")
 
 
 def add_compose_command(

@@ -224,7 +224,7 @@ class PracticeSession(PracticeFrames):
         """What a stored session is of: one reference; or a combination's name and view (as `stream --save`
         stores it); or neither (auto-detect, each rep names its move)."""
         if self.combination is not None:
-            return None, f"combination: {self.combination.label}", self.combination.view
+            return None, self.combination.entry, self.combination.view
         return self._chosen_reference(), None, None
 
     def _chosen_reference(self) -> Reference | None:

@@ -29,6 +29,10 @@ MAX_TECHNIQUES = 64
 COMPOSED_GAP_S = 0.3
 
 
+# A combination's entry in the library list and its sessions' move start with this (a reference's never do).
+COMBINATION_PREFIX = "combination: "
+
+
 @dataclass(frozen=True, eq=False)  # compared by identity: its references hold numpy arrays
 class Combination:
     """Techniques in the order they are performed; `gaps[i]` seconds from the end of technique i to the start of
@@ -48,6 +52,11 @@ class Combination:
     @property
     def label(self) -> str:
         return f"{self.name} - {self.view}"
+
+    @property
+    def entry(self) -> str:
+        """What practising it is called: the library list's entry and a stored session's move."""
+        return f"{COMBINATION_PREFIX}{self.label}"
 
     @property
     def key(self) -> str:
