@@ -161,7 +161,7 @@ class ComboFollower:
         first = costs.get(self.labels[0], float("inf"))
         if first >= COST_EXTRA:
             return False
-        reached = align(self.labels, self._costs(), self.other_side, prefix=True).reached_placed
+        reached = self._alignment.reached_placed  # of the motions so far (set by `_take` and `_close`)
         # Also when the run got no further than its first technique: the jab again is a new start.
         far_enough = reached >= len(self.labels) - 1 or reached <= 1
         # A left hook that also looks like the jab, thrown before the cross it swapped with, continues the run.

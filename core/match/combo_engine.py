@@ -25,7 +25,6 @@ from ..pose.skeleton import MEDIAPIPE33
 class ComboEngine:
     def __init__(self, follower: ComboFollower) -> None:
         self.follower = follower
-        self.combo = follower.combo
         self.progress: ComboProgress = follower.progress()
         self.runs: list[ComboRun] = []
         self.rep_count = 0
@@ -36,10 +35,6 @@ class ComboEngine:
     def ref(self) -> Reference:
         """The technique expected now (the ghost draws it)."""
         return self.follower.engines[self.follower.expected].ref
-
-    @property
-    def current(self) -> ComboEngine:
-        return self
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         update = self.follower.push(keypoints, t, skeleton)

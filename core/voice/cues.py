@@ -113,10 +113,6 @@ class CuePolicy:
         text = COMMAND_PHRASES.get(name, "")
         return Cue(t, text, "command") if text else None
 
-    def result(self, text: str, t: float) -> Cue:
-        """A result said in full, like a summary (a combination run's: "Combination done. Eighty-seven.")."""
-        return Cue(t, text, "summary")
-
     def summary(self, summary: dict[str, object], t: float) -> Cue:
         """The end of a set from a `summary` event (core.match.live_events.rep_summary)."""
         reps = summary.get("reps")
