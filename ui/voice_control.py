@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QToolBar
 
 from core.app.practice_session import RecordPhase
 from core.match.gestures import Command
-from core.match.live_events import Rep
+from core.match.live_events import Rep, rep_summary
 from core.voice.cues import VERBOSITIES, Cue, CuePolicy
 from core.voice.speaker import Speaker
 
@@ -169,13 +169,9 @@ class VoiceControl(QObject):
             self.say(Cue(now, f"Next: {name}.", "command"))
         elif command.name == "end_set":
             scores = w.rep_scores
-            summary: dict[str, object] = {
-                "reps": len(scores),
-                "best_score": max(scores) if scores else None,
-                "mean_score": sum(scores) / len(scores) if scores else None,
-            }
-            self.say(self.policy.summary(summary, now))
-            w.statusBar().showMessage(self.policy.summary(summary, now).text, 8000)
+            cue = self.policy.summary(rep_summary(None, 0, len(scores), scores), now)
+            self.say(cue)
+            w.statusBar().showMessage(cue.text, 8000)
             w.session.choose_references(w.session.references)  # the next set counts from one
             w.panel.clear()
 
