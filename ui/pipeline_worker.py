@@ -7,12 +7,14 @@ locks what both threads touch), so there is no command that could fail unseen on
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
-import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
@@ -23,6 +25,7 @@ from core.frame.sources import Frame
 from core.match.auto_detect import rep_label
 from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
+from core.pose.pose_process import PoseProcess
 from core.view.live_pipeline import Estimate, LivePipeline
 
 from .faults import report_exception
@@ -37,41 +40,75 @@ POSE_STOP_WAIT = 2.0
 # Drawn frames sent to the UI and not yet received: a UI thread held up (a slow reference, a dialog being
 # built) must not collect a queue of full-size images, so the pipeline stops drawing beyond this.
 MAX_VIEWS_IN_FLIGHT = 2
+# Frames whose pose is queued or running while the pipeline finishes an earlier one. Two keep the pose worker
+# busy from one frame to the next (its reply and the next request cross without waiting for this thread).
+POSE_AHEAD = 3
 LOG = logging.getLogger("posecoach")
 
 
-class PoseThread:
-    """The helper thread that runs the next frame's pose: jobs in order, on one thread (mediapipe is not
-    thread-safe), a daemon so that a model stuck in a frame can never hold up the app's exit.
+@dataclass
+class _Job:
+    fn: Callable[[], object]
+    ahead: Callable[[], None] | None
+    future: Future[object]
+    started: bool = False
 
-    Jobs come one at a time from the pipeline (it submits at most one ahead), so the queue stays short.
+    def start(self) -> None:
+        """The `ahead` step, once; a failure there is the job's own to report when it runs."""
+        if self.ahead is not None and not self.started:
+            self.started = True
+            with contextlib.suppress(Exception):
+                self.ahead()
+
+
+class PoseThread:
+    """The helper thread that runs the frames' pose: jobs in order, on one thread (the estimator serves one),
+    a daemon so that a model stuck in a frame can never hold up the app's exit.
+
+    A job may come with an `ahead` step (hand the frame to the pose worker process): before waiting for a
+    frame's pose, the thread runs the next queued job's `ahead`, so the worker goes from one frame straight
+    on to the next. Jobs come from the pipeline, at most POSE_AHEAD at a time, so the queue stays short.
     """
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[tuple[Callable[[], object], Future[object]] | None] = queue.SimpleQueue()
+        self._jobs: deque[_Job | None] = deque()
+        self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._run, name="posecoach-pose", daemon=True)
         self._thread.start()
 
-    def submit(self, fn: Callable[[], object]) -> Future[object]:
+    def submit(self, fn: Callable[[], object], ahead: Callable[[], None] | None = None) -> Future[object]:
         future: Future[object] = Future()
-        self._jobs.put((fn, future))
+        self._put(_Job(fn, ahead, future))
         return future
 
+    def _put(self, job: _Job | None) -> None:
+        with self._cond:
+            self._jobs.append(job)
+            self._cond.notify()
+
     def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            fn, future = job
-            if not future.set_running_or_notify_cancel():
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: bool(self._jobs))
+                job = self._jobs.popleft()
+                following = self._jobs[0] if self._jobs else None
+            if job is None:
+                return
+            if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                future.set_result(fn())
+                job.start()  # this frame first, then the next: the worker takes them in this order
+                if following is not None:
+                    following.start()
+                job.future.set_result(job.fn())
             except BaseException as exc:  # noqa: BLE001 - handed to the pipeline thread, which reports it
-                future.set_exception(exc)
+                job.future.set_exception(exc)
 
     def close(self, last: Callable[[], None], timeout: float) -> bool:
         """Run `last` (closing the model) after the jobs already queued, on this thread; wait up to `timeout`
         s. False when a job is still running then: the thread finishes it and `last` by itself."""
-        self._jobs.put((last, Future()))
-        self._jobs.put(None)
+        self._put(_Job(last, None, Future()))
+        self._put(None)
         self._thread.join(timeout)
         return not self._thread.is_alive()
 
@@ -112,13 +149,13 @@ class PipelineWorker(QObject):
     def _load_estimator(self) -> AutoPose:
         """The chosen model; one that is not installed is said, and practice goes on with full."""
         try:
-            self.estimator = AutoPose(self.model, self.auto_choice)
+            self.estimator = AutoPose(self.model, self.auto_choice, load=PoseProcess)
         except ModelError as exc:
             if self.model in (DEFAULT_MODEL, AUTO):  # auto starts on full
                 raise
             self.failed.emit(f"{exc}. Using the full model for now.")
             self.model = DEFAULT_MODEL
-            self.estimator = AutoPose(DEFAULT_MODEL)
+            self.estimator = AutoPose(DEFAULT_MODEL, load=PoseProcess)
         return self.estimator
 
     def run(self) -> None:
@@ -161,15 +198,15 @@ class PipelineWorker(QObject):
     def _loop(self, poser: PoseThread) -> None:
         window_start, window_frames = time.monotonic(), 0
         last_drawn = 0.0
-        pending: tuple[Frame, Future[Estimate | None]] | None = None
+        pending: deque[tuple[Frame, Future[Estimate | None]]] = deque()
         while not self._stop.is_set():
-            if pending is None:
+            if not pending:
                 frame = self.slot.take(timeout=0.05)
                 if frame is None:
                     continue
-                pending = (frame, self._submit(poser, frame))
-            frame, estimate = pending
-            pending = None
+                pending.append((frame, self._submit(poser, frame)))
+            self._start_waiting(poser, pending)
+            frame, estimate = pending.popleft()
             try:
                 est = self._result(estimate)
             except Exception:  # noqa: BLE001 - one bad frame must not end the session
@@ -177,13 +214,10 @@ class PipelineWorker(QObject):
                 continue
             if est is None:
                 continue  # a frame of an older source, or stopping
-            # Only a frame that is already waiting starts early: a camera frame is never held back.
-            following = self.slot.take(timeout=0)
-            if following is not None:
-                pending = (following, self._submit(poser, following))
+            self._start_waiting(poser, pending)
             # A source slower than the pipeline (a camera, a file in real time) has no frame waiting here:
             # each of its frames is drawn. A waiting frame means a backlog, whose frames the screen cannot all show.
-            draw = following is None or time.monotonic() - last_drawn >= MIN_DRAW_INTERVAL
+            draw = not pending or time.monotonic() - last_drawn >= MIN_DRAW_INTERVAL
             with self._in_flight_lock:
                 draw = draw and self._in_flight < MAX_VIEWS_IN_FLIGHT
             try:  # everything of one frame: a fault in it is that frame's, the next one goes on
@@ -202,8 +236,17 @@ class PipelineWorker(QObject):
                 self.fps = window_frames / (now - window_start)
                 window_start, window_frames = now, 0
 
+    def _start_waiting(self, poser: PoseThread, pending: deque[tuple[Frame, Future[Estimate | None]]]) -> None:
+        """Queue the pose of frames that are already waiting, up to POSE_AHEAD: the pose worker then goes
+        from one frame straight to the next. Only a frame that is already there: a camera frame is never held back."""
+        while len(pending) < POSE_AHEAD:
+            following = self.slot.take(timeout=0)
+            if following is None:
+                return
+            pending.append((following, self._submit(poser, following)))
+
     def _submit(self, poser: PoseThread, frame: Frame) -> Future[Estimate | None]:
-        return poser.submit(lambda: self.session.estimate(frame))  # type: ignore[return-value]
+        return poser.submit(lambda: self.session.estimate(frame), lambda: self.session.send_ahead(frame))  # type: ignore[return-value]
 
     def _finish(self, frame: Frame, est: Estimate, draw: bool) -> bool | None:
         """Engine, recorder and drawing of one frame, and its signals; True if a drawn frame was sent, None

@@ -72,6 +72,13 @@ class PracticeFrames:
         self._pose_generation = frame.generation
         return pipeline.estimate(frame, restart=restart)
 
+    def send_ahead(self, frame: Frame) -> None:
+        """Start the pose of a frame `estimate` will be asked for next (same thread, in order): the pose worker
+        then goes straight on to it. Not across a source switch, whose first frame restarts tracking."""
+        pipeline = self.pipeline
+        if pipeline is not None and frame.generation == self._pose_generation and self._accepts(frame):
+            pipeline.send_ahead(frame)
+
     def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
         """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from ..frame.sources import Frame
 from .estimator import PoseEstimator, PoseFrame
 from .models import DEFAULT_MODEL, MODEL_NAMES, install_command, model_status
+from .pose_process import PoseProcess
 
 AUTO = "auto"
 LIVE_MODELS = (AUTO, *MODEL_NAMES)  # what the window and `stream` accept
@@ -110,12 +111,17 @@ class AutoPose:
     """
 
     def __init__(
-        self, choice: str, chooser: AutoModelChoice | None = None, clock: Callable[[], float] = time.monotonic
+        self,
+        choice: str,
+        chooser: AutoModelChoice | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        load: Callable[[str], PoseEstimator | PoseProcess] | None = None,
     ) -> None:
         self.choice = choice
         self.chooser = (chooser or AutoModelChoice()) if choice == AUTO else None
         self._clock = clock
-        self._estimator = PoseEstimator(start_model(choice))
+        self._load = load or PoseEstimator  # in this process (CLI), or in a worker process (the app: pose_process)
+        self._estimator = self._load(start_model(choice))
         self._notes: list[str] = []
 
     @property
@@ -123,11 +129,19 @@ class AutoPose:
         """The model running now (lite, full or heavy)."""
         return self._estimator.model
 
+    def send_ahead(self, frame: Frame) -> None:
+        """Let a worker process start on `frame` before `process` asks for it (an estimator in this process
+        has nothing to start)."""
+        if isinstance(self._estimator, PoseProcess):
+            self._estimator.send_ahead(frame)
+
     def process(self, frame: Frame) -> PoseFrame:
         started = time.perf_counter()
         pose = self._estimator.process(frame)
         if self.chooser is not None and not self.chooser.decided:
-            decision = self.chooser.observe((time.perf_counter() - started) * 1000.0, self._clock())
+            # A worker process times the model itself: a frame sent ahead was partly done before this call.
+            ms = self._estimator.last_ms if isinstance(self._estimator, PoseProcess) else None
+            decision = self.chooser.observe(ms or (time.perf_counter() - started) * 1000.0, self._clock())
             if decision is not None:
                 self._notes.append(self._apply(decision.switch, decision.model, decision.note))
         return pose
@@ -138,7 +152,7 @@ class AutoPose:
         if not switch:
             return note
         try:
-            faster = PoseEstimator(model)
+            faster = self._load(model)
         except Exception as exc:  # noqa: BLE001 - any load failure means the same: stay on the running model
             return f"auto: {model} could not be loaded ({exc}); staying on {self.model}"
         self._estimator.close()

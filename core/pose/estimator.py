@@ -133,16 +133,19 @@ class PoseEstimator:
         self._empty = np.full((NUM_LANDMARKS, 4), np.nan, np.float32)
 
     def process(self, frame: Frame) -> PoseFrame:
-        h, w = frame.image.shape[:2]
-        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        return self.process_rgb(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.index, frame.t)
+
+    def process_rgb(self, rgb: NDArray[Any], index: int, t: float) -> PoseFrame:
+        """The pose of an RGB image (the pose worker process gets its frames converted already)."""
+        h, w = rgb.shape[:2]
         result = self._pose.process(rgb)
         if result.pose_landmarks is None:
-            return PoseFrame(frame.index, frame.t, self._empty, self._empty, (w, h))
+            return PoseFrame(index, t, self._empty, self._empty, (w, h))
         lm = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], np.float32)
         world = self._empty
         if result.pose_world_landmarks is not None:
             world = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_world_landmarks.landmark], np.float32)
-        return PoseFrame(frame.index, frame.t, lm, world, (w, h))
+        return PoseFrame(index, t, lm, world, (w, h))
 
     def reset(self) -> None:
         """Forget tracking state so the next frame starts a new source."""

@@ -104,6 +104,12 @@ class LivePipeline:
         self.estimator.reset()
         self.trails.clear()
 
+    def send_ahead(self, frame: Frame) -> None:
+        """Start `frame`'s pose before `estimate` asks for it, where the estimator can (a worker process);
+        only for a frame of the source running now (a restart resets tracking first)."""
+        if isinstance(self.estimator, AutoPose):
+            self.estimator.send_ahead(frame)
+
     def estimate(self, frame: Frame, restart: bool = False) -> Estimate:
         """The frame's pose; `restart`: a new source, tracking starts afresh (and `draw` clears the trails).
 

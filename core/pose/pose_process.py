@@ -1,0 +1,250 @@
+"""PoseEstimator's interface (process, reset, close, model), served by mediapipe in a worker process.
+
+The live app runs its pose through this: in the app's own process mediapipe's wrapper competes for the GIL
+with scoring, drawing and the UI thread (see pose_worker). The frame is converted BGR -> RGB straight into a
+shared-memory block (cv2 releases the GIL while it copies), the worker reads it there and sends back 2 x 33
+landmarks. Like PoseEstimator it serves one thread at a time, frames in order.
+
+A worker that dies (a crash inside the model) fails the frame it had, and the next frame starts a new one
+with tracking afresh, up to MAX_RESTARTS times.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+import sys
+import threading
+from collections import deque
+from multiprocessing import shared_memory
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ..frame.sources import Frame
+from .estimator import PoseFrame
+from .models import DEFAULT_MODEL, require_model
+from .pose_wire import (
+    ERROR,
+    MAP,
+    OK,
+    POSE_BYTES,
+    PROCESS,
+    QUIT,
+    READY,
+    RESET,
+    WireClosed,
+    read_exact,
+    read_text,  # fmt: skip
+    send_request,
+    send_text,
+    unpack_pose,
+)
+
+MAX_RESTARTS = 3
+SLOTS = 2  # frames the worker may hold at once: the one it works on and the next
+QUIT_WAIT = 2.0  # s: a worker still inside a frame after this is killed
+LOG = logging.getLogger("posecoach")
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding `core`, for the worker's imports
+
+
+class PoseProcessError(RuntimeError):
+    """The pose worker could not start, failed a frame, or stopped."""
+
+
+class PoseProcess:
+    """mediapipe Pose (lite, full or heavy) in a worker process; `process(frame)` blocks until its pose is back.
+
+    `send_ahead(frame)` hands the worker a frame before `process` asks for it, so that the worker goes from
+    one frame straight to the next: the app sends frame N+1 before it waits for frame N (up to SLOTS frames
+    out at once, each in its own part of the shared block).
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL) -> None:
+        self.model = require_model(model).name  # a missing model is said here, as PoseEstimator says it
+        self.last_ms = 0.0  # the model's own time for the last frame, as the worker measured it
+        self._block: shared_memory.SharedMemory | None = None
+        self._slot_bytes = 0
+        self._mapped = False  # the running worker knows the current block
+        self._sent: deque[tuple[Frame, int]] = deque()  # frames the worker has and not yet answered, with slots
+        self._count = 0  # frames sent: frame k goes to slot k % SLOTS
+        self._restarts = 0
+        self._proc = self._spawn()
+
+    def _spawn(self) -> subprocess.Popen[bytes]:
+        env = dict(
+            os.environ, PYTHONPATH=os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
+        )
+        env.setdefault("GLOG_minloglevel", "2")
+        proc = subprocess.Popen([sys.executable, "-m", "core.pose.pose_worker", self.model],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # fmt: skip
+        self._mapped = False
+        self._sent.clear()
+        assert proc.stdout is not None
+        try:
+            status = read_exact(proc.stdout, 1)
+            if status == ERROR:
+                raise PoseProcessError(f"the {self.model} pose model could not be loaded: {read_text(proc.stdout)}")
+        except WireClosed:
+            raise PoseProcessError(f"the pose process did not start (exit code {proc.wait()})") from None
+        except BaseException:
+            self._stop(proc)
+            raise
+        if status != READY:
+            self._stop(proc)
+            raise PoseProcessError(f"the pose process answered {status!r} on start")
+        return proc
+
+    def send_ahead(self, frame: Frame) -> None:
+        """Give the worker `frame` now; its pose is read by `process(frame)`. Does nothing if the worker already
+        has it or has SLOTS frames waiting, or if the worker has stopped (`process` says so)."""
+        if any(f is frame for f, _ in self._sent) or len(self._sent) >= SLOTS or self._proc.poll() is not None:
+            return
+        with contextlib.suppress(WireClosed, BrokenPipeError):  # `process` restarts the worker and says so
+            self._send(frame)
+
+    def process(self, frame: Frame) -> PoseFrame:
+        if self._proc.poll() is not None:
+            lost = any(f is frame for f, _ in self._sent)
+            self._restart()
+            if lost:  # the same as a worker dying while this frame was asked for
+                raise PoseProcessError("the pose process stopped with this frame; a new one has started")
+        try:
+            while self._sent and self._sent[0][0] is not frame:
+                self._drop()  # sent ahead but not asked for (a source switch)
+            if not self._sent:
+                self._send(frame)
+            return self._receive()
+        except (WireClosed, BrokenPipeError):
+            code = self._proc.wait()
+            raise PoseProcessError(
+                f"the pose process stopped (exit code {code}); it restarts with the next frame"
+            ) from None
+
+    def _send(self, frame: Frame) -> None:
+        image = frame.image
+        if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
+            raise ValueError(f"a frame must be 8-bit BGR, got {image.dtype} {image.shape}")
+        h, w = image.shape[:2]
+        if self._slot_bytes < h * w * 3:
+            while self._sent:
+                self._drop()  # the frames out are in the old block
+            self._new_block(h * w * 3)
+        self._map()
+        slot = self._count % SLOTS
+        assert self._block is not None
+        rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=self._block.buf, offset=slot * h * w * 3)
+        cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=rgb)  # converted and copied at once, without the GIL
+        del rgb  # the block cannot close while a view of it exists
+        stdin = self._proc.stdin
+        assert stdin is not None
+        send_request(stdin, PROCESS, slot, frame.index, frame.t, h, w)
+        stdin.flush()
+        self._sent.append((frame, slot))
+        self._count += 1
+
+    def _receive(self) -> PoseFrame:
+        frame, _ = self._sent.popleft()
+        stdout = self._proc.stdout
+        assert stdout is not None
+        status = read_exact(stdout, 1)
+        h, w = frame.image.shape[:2]
+        if status == OK:
+            landmarks, world, self.last_ms = unpack_pose(read_exact(stdout, POSE_BYTES))
+            return PoseFrame(frame.index, frame.t, landmarks, world, (w, h))
+        if status == ERROR:
+            raise PoseProcessError(f"the pose model failed on frame {frame.index}: {read_text(stdout)}")
+        raise PoseProcessError(f"the pose process answered {status!r}")
+
+    def _drop(self) -> None:
+        """Read the reply to the oldest frame sent and forget it, also when the model failed on it."""
+        with contextlib.suppress(PoseProcessError):
+            self._receive()
+
+    def _new_block(self, slot_bytes: int) -> None:
+        old, self._block = self._block, shared_memory.SharedMemory(create=True, size=SLOTS * slot_bytes)
+        self._slot_bytes, self._mapped = slot_bytes, False
+        if old is not None:
+            old.close()
+            old.unlink()  # the worker maps the new block next; until then its mapping keeps the old memory alive
+
+    def _map(self) -> None:
+        """Tell a worker that does not know it yet the block's name."""
+        if self._mapped or self._block is None:
+            return
+        stdin, stdout = self._proc.stdin, self._proc.stdout
+        assert stdin is not None and stdout is not None
+        send_request(stdin, MAP)
+        send_text(stdin, b"", self._block.name)
+        if read_exact(stdout, 1) != READY:
+            raise PoseProcessError("the pose process could not map the frame buffer")
+        self._mapped = True
+
+    def _restart(self) -> None:
+        code = self._proc.returncode
+        if self._restarts >= MAX_RESTARTS:
+            raise PoseProcessError(f"the pose process stopped {self._restarts + 1} times; restart PoseCoach")
+        self._restarts += 1
+        LOG.warning("the pose process had stopped (exit code %s); starting a new one (%d of %d)", code,
+                    self._restarts, MAX_RESTARTS)  # fmt: skip
+        self._stop(self._proc)
+        self._proc = self._spawn()
+
+    def reset(self) -> None:
+        """Forget tracking state so the next frame starts a new source."""
+        if self._proc.poll() is not None:
+            return  # a new worker starts with the next frame, afresh
+        stdin = self._proc.stdin
+        assert stdin is not None
+        try:
+            while self._sent:
+                self._drop()  # frames of the old source: tracking forgets them next
+            send_request(stdin, RESET)
+            stdin.flush()
+        except (WireClosed, BrokenPipeError, PoseProcessError):
+            pass  # died meanwhile, or an old frame failed: the next frame restarts it or says so
+
+    def close(self) -> None:
+        """Ask the worker to quit and return: it closes the model and exits by itself (about 0.2 s, which the
+        window's close must not wait for); one that has not exited after QUIT_WAIT is killed."""
+        proc = self._proc
+        self._ask_quit(proc)
+        if proc.poll() is None:
+            threading.Thread(target=self._stop, args=(proc,), name="posecoach-pose-quit", daemon=True).start()
+        else:
+            self._stop(proc)
+        if self._block is not None:
+            self._block.close()
+            self._block.unlink()  # the worker's mapping keeps the memory until it exits
+            self._block = None
+
+    @staticmethod
+    def _ask_quit(proc: subprocess.Popen[bytes]) -> None:
+        try:
+            if proc.poll() is None and proc.stdin is not None and not proc.stdin.closed:
+                send_request(proc.stdin, QUIT)
+                proc.stdin.close()
+        except OSError:
+            pass  # gone already
+
+    @classmethod
+    def _stop(cls, proc: subprocess.Popen[bytes]) -> None:
+        cls._ask_quit(proc)
+        try:
+            proc.wait(QUIT_WAIT)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        finally:
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+    def __enter__(self) -> PoseProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

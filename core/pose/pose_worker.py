@@ -1,0 +1,101 @@
+"""The pose worker process: mediapipe in a process of its own, fed by PoseProcess (core.pose.pose_process).
+
+usage: python -m core.pose.pose_worker MODEL   (stdin: requests, stdout: replies; see pose_wire)
+
+Why a process: mediapipe's Python wrapper takes the GIL around every frame, so in the app's process the
+pose, the scoring and drawing thread and the UI thread queue for one lock, and the GUI ran at 0.80-0.84 of
+bare inference. In its own process the model has its own interpreter and the app's threads never wait for it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from multiprocessing import resource_tracker, shared_memory
+from typing import IO
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .pose_wire import (
+    ERROR,
+    MAP,
+    PROCESS,
+    QUIT,
+    READY,
+    REQUEST,
+    RESET,
+    WireClosed,
+    pack_pose,
+    read_exact,
+    read_text,  # fmt: skip
+    send_text,
+)
+
+
+def attach(name: str) -> shared_memory.SharedMemory:
+    """The app's frame block. Before Python 3.13 attaching registers the block with this process's resource
+    tracker, which would unlink it when this process exits although the app created and owns it."""
+    block = shared_memory.SharedMemory(name=name)
+    with contextlib.suppress(Exception):  # a platform without the tracker (Windows) has nothing to undo
+        resource_tracker.unregister(block._name, "shared_memory")  # type: ignore[attr-defined]
+    return block
+
+
+def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
+    from .estimator import PoseEstimator
+
+    try:
+        estimator = PoseEstimator(model)
+    except Exception as exc:  # noqa: BLE001 - said to the app, which shows it
+        send_text(replies, ERROR, f"{type(exc).__name__}: {exc}")
+        return 1
+    replies.write(READY)
+    replies.flush()
+    block: shared_memory.SharedMemory | None = None
+    try:
+        while True:
+            try:
+                op, slot, index, t, h, w = REQUEST.unpack(read_exact(requests, REQUEST.size))
+            except WireClosed:
+                return 0  # the app went away: nothing to answer
+            if op == QUIT:
+                return 0
+            if op == RESET:
+                estimator.reset()
+            elif op == MAP:
+                if block is not None:
+                    block.close()
+                block = attach(read_text(requests))
+                replies.write(READY)
+            elif op == PROCESS and block is not None and (slot + 1) * h * w * 3 <= block.size:
+                rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=block.buf, offset=slot * h * w * 3)
+                try:
+                    started = time.perf_counter()
+                    pose = estimator.process_rgb(rgb, index, t)
+                    replies.write(pack_pose(pose.landmarks, pose.world, (time.perf_counter() - started) * 1000.0))
+                except Exception as exc:  # noqa: BLE001 - one bad frame is the app's to report
+                    send_text(replies, ERROR, f"{type(exc).__name__}: {exc}")
+                del rgb  # the block cannot close while a view of it exists
+            else:
+                send_text(replies, ERROR, f"unexpected request {op!r} ({h}x{w})")
+            replies.flush()
+    finally:
+        estimator.close()
+        if block is not None:
+            block.close()
+
+
+def main(argv: list[str]) -> int:
+    model = argv[0] if argv else "full"
+    requests = sys.stdin.buffer
+    # Replies get the real stdout; anything a library prints goes to stderr instead of into the replies.
+    replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return serve(model, requests, replies)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
