@@ -117,6 +117,27 @@ def test_a_held_up_ui_thread_collects_no_queue_of_drawn_frames(squat_window, qtb
     qtbot.waitUntil(lambda: window.views_received >= received + 20, timeout=30_000)  # drawing resumes
 
 
+def test_a_backlog_draws_only_frames_the_window_paints(squat_window, qtbot):
+    """A file played as fast as possible: the pipeline scores every frame but draws the next one only once
+    the window painted the last, so drawing nothing that is never seen; the screen still gets a new frame
+    for most paints. The pose runs in its worker process (core.pose.pose_process)."""
+    window = squat_window
+    window.pace_files = False
+    window.open_source(SQUAT)
+    qtbot.waitUntil(lambda: window.worker.frames >= 30, timeout=30_000)
+    assert window.worker.estimator._estimator.__class__.__name__ == "PoseProcess"
+    frames, received, painted = window.worker.frames, window.views_received, window.painted_frames
+    started = time.monotonic()
+    qtbot.wait(2000)
+    frames, received, painted = (window.worker.frames - frames, window.views_received - received,
+                                 window.painted_frames - painted)  # fmt: skip
+    ticks = (time.monotonic() - started) / 0.033
+    assert received <= painted + 2, f"{received} frames drawn for {painted} paints"
+    assert painted >= 0.5 * ticks  # a new frame for most paints (the machine may be busy)
+    if frames > 1.5 * ticks:  # the pipeline is faster than the screen here: it skipped drawing most frames
+        assert received < 0.75 * frames
+
+
 def test_sources_played_and_switched_leave_no_capture_threads_behind(make_window, qtbot, tmp_path):
     from PySide6.QtCore import QThread
 

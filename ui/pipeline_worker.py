@@ -31,9 +31,11 @@ from core.view.live_pipeline import Estimate, LivePipeline
 from .faults import report_exception
 
 # The window paints every 33 ms. When frames queue up (a file played as fast as possible, a camera faster
-# than the pipeline), a frame that follows the last drawn one by less than this is scored but not drawn:
-# above 55 fps every other frame is drawn, still a new image for every paint.
+# than the pipeline), the next frame is drawn once the window has painted the last drawn one (and not within
+# MIN_DRAW_INTERVAL of it): every paint gets a new image and no drawing is thrown away. A window that paints
+# nothing (hidden) still gets a frame every MAX_DRAW_INTERVAL.
 MIN_DRAW_INTERVAL = 0.018
+MAX_DRAW_INTERVAL = 0.1
 # At stop, how long the pipeline waits for a pose still running (a frame takes 10-70 ms): a model that hangs
 # must not keep the window from closing, and a QThread destroyed while running would abort the app.
 POSE_STOP_WAIT = 2.0
@@ -133,6 +135,7 @@ class PipelineWorker(QObject):
         self._stop = threading.Event()
         self._in_flight = 0  # views emitted, not yet received by the window (see MAX_VIEWS_IN_FLIGHT)
         self._in_flight_lock = threading.Lock()
+        self._painted_since_drawn = True  # the window painted the last drawn frame (see MIN_DRAW_INTERVAL)
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
         self.failures = 0
@@ -185,6 +188,11 @@ class PipelineWorker(QObject):
         with self._in_flight_lock:
             self._in_flight = max(0, self._in_flight - 1)
 
+    def view_painted(self) -> None:
+        """The window painted a drawn frame (UI thread): a backlog may draw the next one."""
+        with self._in_flight_lock:
+            self._painted_since_drawn = True
+
     def _result(self, future: Future[Estimate | None]) -> Estimate | None:
         """The pose of a frame, waited for in slices so that a stop request is seen even if the model hangs;
         raises what the pose step raised; None when stopping."""
@@ -217,8 +225,10 @@ class PipelineWorker(QObject):
             self._start_waiting(poser, pending)
             # A source slower than the pipeline (a camera, a file in real time) has no frame waiting here:
             # each of its frames is drawn. A waiting frame means a backlog, whose frames the screen cannot all show.
-            draw = not pending or time.monotonic() - last_drawn >= MIN_DRAW_INTERVAL
+            since = time.monotonic() - last_drawn
             with self._in_flight_lock:
+                shown = self._painted_since_drawn
+                draw = not pending or since >= MAX_DRAW_INTERVAL or (shown and since >= MIN_DRAW_INTERVAL)
                 draw = draw and self._in_flight < MAX_VIEWS_IN_FLIGHT
             try:  # everything of one frame: a fault in it is that frame's, the next one goes on
                 drawn = self._finish(frame, est, draw)
@@ -265,6 +275,7 @@ class PipelineWorker(QObject):
             return False
         with self._in_flight_lock:
             self._in_flight += 1
+            self._painted_since_drawn = False
         self.frame_ready.emit(view)
         return True
 
