@@ -145,3 +145,24 @@ def test_a_worker_whose_app_went_away_exits():
     proc.stdin.close()  # what the worker sees when the app is killed
     assert proc.wait(10) == 0
     pose.close()
+
+
+@pytest.mark.parametrize("interpreter", ["missing", "exits"])
+def test_without_a_worker_process_the_pose_runs_in_the_app_process(punch_frames, tmp_path, monkeypatch, caplog,
+                                                                   interpreter):  # fmt: skip
+    """An interpreter that cannot be run (an embedded or frozen Python) or that cannot start the worker."""
+    import sys
+
+    from core.pose.estimator import PoseEstimator
+    from core.pose.pose_process import open_pose
+
+    fake = tmp_path / "python"
+    if interpreter == "exits":
+        fake.write_text("#!/bin/sh\nexit 3\n")
+        fake.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(fake))
+    with open_pose() as pose:
+        assert isinstance(pose, PoseEstimator)
+        assert pose.process(punch_frames[0]).detected
+    expected = "could not be started" if interpreter == "missing" else "did not start (exit code 3)"
+    assert expected in caplog.text and "in the app's own process" in caplog.text

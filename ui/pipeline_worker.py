@@ -25,7 +25,7 @@ from core.frame.sources import Frame
 from core.match.auto_detect import rep_label
 from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
-from core.pose.pose_process import PoseProcess
+from core.pose.pose_process import open_pose
 from core.view.live_pipeline import Estimate, LivePipeline
 
 from .faults import report_exception
@@ -152,13 +152,13 @@ class PipelineWorker(QObject):
     def _load_estimator(self) -> AutoPose:
         """The chosen model; one that is not installed is said, and practice goes on with full."""
         try:
-            self.estimator = AutoPose(self.model, self.auto_choice, load=PoseProcess)
+            self.estimator = AutoPose(self.model, self.auto_choice, load=open_pose)
         except ModelError as exc:
             if self.model in (DEFAULT_MODEL, AUTO):  # auto starts on full
                 raise
             self.failed.emit(f"{exc}. Using the full model for now.")
             self.model = DEFAULT_MODEL
-            self.estimator = AutoPose(DEFAULT_MODEL, load=PoseProcess)
+            self.estimator = AutoPose(DEFAULT_MODEL, load=open_pose)
         return self.estimator
 
     def run(self) -> None:

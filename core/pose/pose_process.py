@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..frame.sources import Frame
-from .estimator import PoseFrame
+from .estimator import PoseEstimator, PoseFrame
 from .models import DEFAULT_MODEL, require_model
 from .pose_wire import (
     ERROR,
@@ -80,8 +80,11 @@ class PoseProcess:
             os.environ, PYTHONPATH=os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
         )
         env.setdefault("GLOG_minloglevel", "2")
-        proc = subprocess.Popen([sys.executable, "-m", "core.pose.pose_worker", self.model],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # fmt: skip
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "core.pose.pose_worker", self.model],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # fmt: skip
+        except OSError as exc:  # no interpreter to run it with (an embedded or frozen Python)
+            raise PoseProcessError(f"the pose process could not be started: {exc}") from exc
         self._mapped = False
         self._sent.clear()
         assert proc.stdout is not None
@@ -248,3 +251,14 @@ class PoseProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def open_pose(model: str = DEFAULT_MODEL) -> PoseProcess | PoseEstimator:
+    """The app's estimator: `model` in a worker process, or in this process when no worker can be started
+    (logged; the app then runs as before, only the pose shares this process's GIL). A missing model is
+    ModelError either way, and a model that fails to load fails the same in this process."""
+    try:
+        return PoseProcess(model)
+    except PoseProcessError as exc:
+        LOG.warning("%s; running the pose model in the app's own process", exc)
+        return PoseEstimator(model)
