@@ -138,6 +138,20 @@ def test_a_backlog_draws_only_frames_the_window_paints(squat_window, qtbot):
         assert received < 0.75 * frames
 
 
+def test_frames_sent_ahead_to_the_pose_worker_are_each_processed_once_across_a_source_switch(squat_window, qtbot):
+    """The first frame of a source restarts tracking and cannot go ahead; the frames after it must then wait
+    for their turn, not go ahead of it (the worker would see them out of order, and each twice)."""
+    window = squat_window
+    window.pace_files = False
+    window.open_source(SQUAT)
+    qtbot.waitUntil(lambda: window.worker.frames >= 60, timeout=30_000)
+    window.open_source(PUNCH)
+    qtbot.waitUntil(lambda: window.worker.frames >= 120, timeout=30_000)
+    pose = window.worker.estimator._estimator
+    sent, processed = pose._count, window.worker.frames
+    assert processed <= sent <= processed + 10, f"{sent} frames sent to the pose worker for {processed} processed"
+
+
 def test_sources_played_and_switched_leave_no_capture_threads_behind(make_window, qtbot, tmp_path):
     from PySide6.QtCore import QThread
 
@@ -192,3 +206,40 @@ def test_a_camera_stuck_in_its_driver_when_the_window_closes_does_not_abort_the_
     finally:
         release.set()
     qtbot.waitUntil(lambda: all(t.isFinished() for t, _ in capture_control._UNFINISHED), timeout=10_000)
+
+
+def test_the_pose_thread_sends_frames_ahead_only_in_order():
+    """The first frame of a new source cannot go ahead (its pose restarts tracking first); the frame after it
+    must not go ahead of it either, or the worker would see them out of order and each twice."""
+    from ui.pipeline_worker import PoseThread
+
+    sent: list[int] = []
+    restarted = threading.Event()
+    gate = threading.Event()
+
+    def ahead(k):
+        def go() -> bool:
+            if not restarted.is_set():
+                return False  # still the old source's tracking: this frame waits for its turn
+            if k not in sent:
+                sent.append(k)
+            return True
+
+        return go
+
+    def estimate(k):
+        def run() -> int:
+            restarted.set()  # frame 0 restarted tracking
+            if k not in sent:
+                sent.append(k)  # not sent ahead: the pose step sends it itself
+            return k
+
+        return run
+
+    poser = PoseThread()
+    blocker = poser.submit(lambda: gate.wait(10))  # the jobs below queue up behind it
+    futures = [poser.submit(estimate(k), ahead(k)) for k in range(6)]
+    gate.set()
+    assert blocker.result(10) and [f.result(10) for f in futures] == list(range(6))
+    assert sent == list(range(6))
+    assert poser.close(lambda: None, 5)

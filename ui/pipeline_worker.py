@@ -51,16 +51,17 @@ LOG = logging.getLogger("posecoach")
 @dataclass
 class _Job:
     fn: Callable[[], object]
-    ahead: Callable[[], None] | None
+    ahead: Callable[[], bool] | None
     future: Future[object]
     started: bool = False
 
-    def start(self) -> None:
-        """The `ahead` step, once; a failure there is the job's own to report when it runs."""
+    def start(self) -> bool:
+        """The `ahead` step until it takes; True once the frame is with the pose worker. A failure there is the
+        job's own to report when it runs."""
         if self.ahead is not None and not self.started:
-            self.started = True
             with contextlib.suppress(Exception):
-                self.ahead()
+                self.started = self.ahead()
+        return self.started
 
 
 class PoseThread:
@@ -78,7 +79,7 @@ class PoseThread:
         self._thread = threading.Thread(target=self._run, name="posecoach-pose", daemon=True)
         self._thread.start()
 
-    def submit(self, fn: Callable[[], object], ahead: Callable[[], None] | None = None) -> Future[object]:
+    def submit(self, fn: Callable[[], object], ahead: Callable[[], bool] | None = None) -> Future[object]:
         future: Future[object] = Future()
         self._put(_Job(fn, ahead, future))
         return future
@@ -99,8 +100,9 @@ class PoseThread:
             if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                job.start()  # this frame first, then the next: the worker takes them in this order
-                if following is not None:
+                # This frame first, then the next: the worker takes them in the order they are sent. A frame
+                # that could not go ahead (the first of a new source) keeps the next one back too.
+                if job.start() and following is not None:
                     following.start()
                 job.future.set_result(job.fn())
             except BaseException as exc:  # noqa: BLE001 - handed to the pipeline thread, which reports it

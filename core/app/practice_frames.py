@@ -72,12 +72,14 @@ class PracticeFrames:
         self._pose_generation = frame.generation
         return pipeline.estimate(frame, restart=restart)
 
-    def send_ahead(self, frame: Frame) -> None:
+    def send_ahead(self, frame: Frame) -> bool:
         """Start the pose of a frame `estimate` will be asked for next (same thread, in order): the pose worker
-        then goes straight on to it. Not across a source switch, whose first frame restarts tracking."""
+        then goes straight on to it. True if it started; never across a source switch, whose first frame
+        restarts tracking in `estimate`."""
         pipeline = self.pipeline
-        if pipeline is not None and frame.generation == self._pose_generation and self._accepts(frame):
-            pipeline.send_ahead(frame)
+        if pipeline is None or frame.generation != self._pose_generation or not self._accepts(frame):
+            return False
+        return pipeline.send_ahead(frame)
 
     def finish(self, frame: Frame, est: Estimate, draw: bool = True) -> ViewFrame | None:
         """Engine, recorder and drawing for a frame `estimate` returned; None if its source was replaced since.

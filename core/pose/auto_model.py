@@ -129,11 +129,10 @@ class AutoPose:
         """The model running now (lite, full or heavy)."""
         return self._estimator.model
 
-    def send_ahead(self, frame: Frame) -> None:
-        """Let a worker process start on `frame` before `process` asks for it (an estimator in this process
-        has nothing to start)."""
-        if isinstance(self._estimator, PoseProcess):
-            self._estimator.send_ahead(frame)
+    def send_ahead(self, frame: Frame) -> bool:
+        """Let a worker process start on `frame` before `process` asks for it; True if it has (an estimator in
+        this process has nothing to start)."""
+        return isinstance(self._estimator, PoseProcess) and self._estimator.send_ahead(frame)
 
     def process(self, frame: Frame) -> PoseFrame:
         started = time.perf_counter()

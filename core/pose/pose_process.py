@@ -102,13 +102,19 @@ class PoseProcess:
             raise PoseProcessError(f"the pose process answered {status!r} on start")
         return proc
 
-    def send_ahead(self, frame: Frame) -> None:
-        """Give the worker `frame` now; its pose is read by `process(frame)`. Does nothing if the worker already
-        has it or has SLOTS frames waiting, or if the worker has stopped (`process` says so)."""
-        if any(f is frame for f, _ in self._sent) or len(self._sent) >= SLOTS or self._proc.poll() is not None:
-            return
-        with contextlib.suppress(WireClosed, BrokenPipeError):  # `process` restarts the worker and says so
+    def send_ahead(self, frame: Frame) -> bool:
+        """Give the worker `frame` now; its pose is read by `process(frame)`. Frames must be sent ahead in the
+        order they will be asked for. True when the worker has the frame (sent now or before); False when
+        SLOTS frames are out already or the worker has stopped (`process` says so)."""
+        if any(f is frame for f, _ in self._sent):
+            return True
+        if len(self._sent) >= SLOTS or self._proc.poll() is not None:
+            return False
+        try:
             self._send(frame)
+        except (WireClosed, BrokenPipeError):
+            return False  # `process` restarts the worker and says what happened
+        return True
 
     def process(self, frame: Frame) -> PoseFrame:
         if self._proc.poll() is not None:

@@ -104,11 +104,10 @@ class LivePipeline:
         self.estimator.reset()
         self.trails.clear()
 
-    def send_ahead(self, frame: Frame) -> None:
+    def send_ahead(self, frame: Frame) -> bool:
         """Start `frame`'s pose before `estimate` asks for it, where the estimator can (a worker process);
-        only for a frame of the source running now (a restart resets tracking first)."""
-        if isinstance(self.estimator, AutoPose):
-            self.estimator.send_ahead(frame)
+        True if it started. Frames go ahead in the order `estimate` will take them."""
+        return isinstance(self.estimator, AutoPose) and self.estimator.send_ahead(frame)
 
     def estimate(self, frame: Frame, restart: bool = False) -> Estimate:
         """The frame's pose; `restart`: a new source, tracking starts afresh (and `draw` clears the trails).
