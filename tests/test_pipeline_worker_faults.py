@@ -121,6 +121,8 @@ def test_a_backlog_draws_only_frames_the_window_paints(squat_window, qtbot):
     """A file played as fast as possible: the pipeline scores every frame but draws the next one only once
     the window painted the last, so drawing nothing that is never seen; the screen still gets a new frame
     for most paints. The pose runs in its worker process (core.pose.pose_process)."""
+    from ui.pipeline_worker import MAX_DRAW_INTERVAL
+
     window = squat_window
     window.pace_files = False
     window.open_source(SQUAT)
@@ -131,11 +133,13 @@ def test_a_backlog_draws_only_frames_the_window_paints(squat_window, qtbot):
     qtbot.wait(2000)
     frames, received, painted = (window.worker.frames - frames, window.views_received - received,
                                  window.painted_frames - painted)  # fmt: skip
-    ticks = (time.monotonic() - started) / 0.033
-    assert received <= painted + 2, f"{received} frames drawn for {painted} paints"
-    assert painted >= 0.5 * ticks  # a new frame for most paints (the machine may be busy)
+    elapsed = time.monotonic() - started
+    ticks = elapsed / 0.033
+    # A frame may also be drawn when the window has not painted for MAX_DRAW_INTERVAL (a busy machine).
+    assert received <= painted + 2 + elapsed / MAX_DRAW_INTERVAL, f"{received} frames drawn for {painted} paints"
     if frames > 1.5 * ticks:  # the pipeline is faster than the screen here: it skipped drawing most frames
         assert received < 0.75 * frames
+        assert painted >= 0.5 * ticks  # and still had a new frame for most paints
 
 
 def test_frames_sent_ahead_to_the_pose_worker_are_each_processed_once_across_a_source_switch(squat_window, qtbot):
@@ -242,4 +246,43 @@ def test_the_pose_thread_sends_frames_ahead_only_in_order():
     gate.set()
     assert blocker.result(10) and [f.result(10) for f in futures] == list(range(6))
     assert sent == list(range(6))
+    assert poser.close(lambda: None, 5)
+
+
+def test_frames_go_ahead_again_to_a_worker_that_replaced_the_old_one():
+    """Auto's switch to lite (or a restart) replaces the worker while the next frame was already sent to the old
+    one: that frame must go to the new worker before the frame after it."""
+    from ui.pipeline_worker import PoseThread
+
+    worker: dict = {"id": 0, "has": set()}
+    processed: list[tuple[int, int]] = []
+    gate = threading.Event()
+
+    def give(k: int) -> None:
+        if k not in worker["has"]:
+            worker["has"].add(k)
+            processed.append((worker["id"], k))
+
+    def ahead(k):
+        def go() -> bool:
+            give(k)
+            return True
+
+        return go
+
+    def estimate(k):
+        def run() -> int:
+            give(k)
+            if k == 2:  # auto decided after this frame: a new worker, which has none of the frames yet
+                worker.update(id=1, has=set())
+            return k
+
+        return run
+
+    poser = PoseThread()
+    poser.submit(lambda: gate.wait(10))
+    futures = [poser.submit(estimate(k), ahead(k)) for k in range(7)]
+    gate.set()
+    assert [f.result(10) for f in futures] == list(range(7))
+    assert [k for w, k in processed if w == 1] == [3, 4, 5, 6]  # each once, in order
     assert poser.close(lambda: None, 5)

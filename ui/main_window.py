@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         self._painted = view
         self.painted_frames += 1
         if self.worker is not None:
-            self.worker.view_painted()
+            self.worker.view_painted(view)
         self.video.set_image(view.image, view.mirrored)
         # The REC mark follows the session's state: a frame painted late must not bring it back or drop it.
         self.video.recording = (view.recording or 0.0) if self.session.recording else None

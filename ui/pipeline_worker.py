@@ -7,7 +7,6 @@ locks what both threads touch), so there is no command that could fail unseen on
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
 import logging
 import threading
 import time
@@ -26,7 +25,7 @@ from core.match.auto_detect import rep_label
 from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
 from core.pose.pose_process import open_pose
-from core.view.live_pipeline import Estimate, LivePipeline
+from core.view.live_pipeline import Estimate, LivePipeline, ViewFrame
 
 from .faults import report_exception
 
@@ -53,15 +52,17 @@ class _Job:
     fn: Callable[[], object]
     ahead: Callable[[], bool] | None
     future: Future[object]
-    started: bool = False
 
     def start(self) -> bool:
-        """The `ahead` step until it takes; True once the frame is with the pose worker. A failure there is the
-        job's own to report when it runs."""
-        if self.ahead is not None and not self.started:
-            with contextlib.suppress(Exception):
-                self.started = self.ahead()
-        return self.started
+        """The `ahead` step: True when the frame is with the pose worker now. Asked again each time, not
+        remembered: a worker replaced since (auto's switch to lite, a restart) no longer has it. A failure
+        there is the job's own to report when it runs."""
+        if self.ahead is None:
+            return False
+        try:
+            return self.ahead()
+        except Exception:  # noqa: BLE001
+            return False
 
 
 class PoseThread:
@@ -138,6 +139,7 @@ class PipelineWorker(QObject):
         self._in_flight = 0  # views emitted, not yet received by the window (see MAX_VIEWS_IN_FLIGHT)
         self._in_flight_lock = threading.Lock()
         self._painted_since_drawn = True  # the window painted the last drawn frame (see MIN_DRAW_INTERVAL)
+        self._last_drawn: ViewFrame | None = None
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
         self.failures = 0
@@ -190,10 +192,11 @@ class PipelineWorker(QObject):
         with self._in_flight_lock:
             self._in_flight = max(0, self._in_flight - 1)
 
-    def view_painted(self) -> None:
-        """The window painted a drawn frame (UI thread): a backlog may draw the next one."""
+    def view_painted(self, view: ViewFrame) -> None:
+        """The window painted `view` (UI thread): once it is the last drawn one, a backlog may draw the next."""
         with self._in_flight_lock:
-            self._painted_since_drawn = True
+            if view is self._last_drawn:
+                self._painted_since_drawn = True
 
     def _result(self, future: Future[Estimate | None]) -> Estimate | None:
         """The pose of a frame, waited for in slices so that a stop request is seen even if the model hangs;
@@ -278,6 +281,7 @@ class PipelineWorker(QObject):
         with self._in_flight_lock:
             self._in_flight += 1
             self._painted_since_drawn = False
+            self._last_drawn = view
         self.frame_ready.emit(view)
         return True
 

@@ -107,7 +107,8 @@ class AutoPose:
     once AutoModelChoice finds full too slow. Same interface as PoseEstimator (process, reset, close, model).
 
     Not thread-safe, like PoseEstimator: the model is replaced inside `process`, on the one thread that runs
-    the pose, so no other thread ever sees it half-switched. Loading lite takes a fraction of a second once.
+    the pose, so no other thread ever sees it half-switched. Loading lite takes a fraction of a second once
+    in this process, about half a second in a worker process (the app), during which live video waits.
     """
 
     def __init__(

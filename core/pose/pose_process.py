@@ -5,18 +5,21 @@ with scoring, drawing and the UI thread (see pose_worker). The frame is converte
 shared-memory block (cv2 releases the GIL while it copies), the worker reads it there and sends back 2 x 33
 landmarks. Like PoseEstimator it serves one thread at a time, frames in order.
 
-A worker that dies (a crash inside the model) fails the frame it had, and the next frame starts a new one
-with tracking afresh, up to MAX_RESTARTS times.
+A worker that dies (a crash inside the model) fails the frame it was working on; the next frame starts a
+new worker, with tracking afresh, up to MAX_RESTARTS times. Frames sent ahead to the dead worker are sent
+again to the new one.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
 import subprocess
 import sys
 import threading
+import weakref
 from collections import deque
 from multiprocessing import shared_memory
 from pathlib import Path
@@ -30,6 +33,7 @@ from .estimator import PoseEstimator, PoseFrame
 from .models import DEFAULT_MODEL, require_model
 from .pose_wire import (
     ERROR,
+    FRAME_REPLY,
     MAP,
     OK,
     POSE_BYTES,
@@ -39,17 +43,31 @@ from .pose_wire import (
     RESET,
     WireClosed,
     read_exact,
-    read_text,  # fmt: skip
+    read_text,
     send_request,
     send_text,
     unpack_pose,
 )
 
-MAX_RESTARTS = 3
+MAX_RESTARTS = 3  # within RESTARTS_FORGOTTEN frames: a model that keeps crashing is given up
+RESTARTS_FORGOTTEN = 1000  # frames processed without a crash after which earlier restarts no longer count
 SLOTS = 2  # frames the worker may hold at once: the one it works on and the next
 QUIT_WAIT = 2.0  # s: a worker still inside a frame after this is killed
+START_WAIT = 120.0  # s: a worker that neither answers nor exits by then is killed (loading takes 0.5-2 s)
 LOG = logging.getLogger("posecoach")
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding `core`, for the worker's imports
+# `python -c`: the worker imports `core` from this installation whatever the current folder holds (with
+# `-m`, a `core` package in the folder the app was started from would come first).
+_BOOTSTRAP = "import sys; sys.path[0] = {root!r}; from core.pose.pose_worker import main; sys.exit(main(sys.argv[1:]))"
+_LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
+
+
+@atexit.register
+def _kill_left_workers() -> None:
+    """A worker stuck inside a frame never reads its closed pipe: it must not outlive the app."""
+    for proc in list(_LIVE):
+        if proc.poll() is None:
+            proc.kill()
 
 
 class PoseProcessError(RuntimeError):
@@ -70,104 +88,123 @@ class PoseProcess:
         self._block: shared_memory.SharedMemory | None = None
         self._slot_bytes = 0
         self._mapped = False  # the running worker knows the current block
-        self._sent: deque[tuple[Frame, int]] = deque()  # frames the worker has and not yet answered, with slots
-        self._count = 0  # frames sent: frame k goes to slot k % SLOTS
+        self._sent: deque[tuple[Frame, int]] = deque()  # frames the worker has and not yet answered, with seq
+        self._count = 0  # frames sent: frame k has sequence number k and goes to slot k % SLOTS
         self._restarts = 0
+        self._good_frames = 0  # since the last restart
         self._proc = self._spawn()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        env = dict(
-            os.environ, PYTHONPATH=os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH")) if p)
-        )
+        if getattr(sys, "frozen", False):  # a bundled app's executable is the app, not an interpreter
+            raise PoseProcessError("the pose process cannot be started from a bundled app")
+        env = dict(os.environ)
         env.setdefault("GLOG_minloglevel", "2")
         try:
-            proc = subprocess.Popen([sys.executable, "-m", "core.pose.pose_worker", self.model],
+            proc = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP.format(root=_PACKAGE_ROOT), self.model],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # fmt: skip
-        except OSError as exc:  # no interpreter to run it with (an embedded or frozen Python)
+        except OSError as exc:  # no interpreter to run it with (an embedded Python)
             raise PoseProcessError(f"the pose process could not be started: {exc}") from exc
+        _LIVE.add(proc)
         self._mapped = False
         self._sent.clear()
         assert proc.stdout is not None
+        watchdog = threading.Timer(START_WAIT, proc.kill)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             status = read_exact(proc.stdout, 1)
             if status == ERROR:
                 raise PoseProcessError(f"the {self.model} pose model could not be loaded: {read_text(proc.stdout)}")
+            if status != READY:
+                raise PoseProcessError(f"the pose process answered {status!r} on start")
         except WireClosed:
             raise PoseProcessError(f"the pose process did not start (exit code {proc.wait()})") from None
         except BaseException:
             self._stop(proc)
             raise
-        if status != READY:
-            self._stop(proc)
-            raise PoseProcessError(f"the pose process answered {status!r} on start")
+        finally:
+            watchdog.cancel()
         return proc
 
     def send_ahead(self, frame: Frame) -> bool:
         """Give the worker `frame` now; its pose is read by `process(frame)`. Frames must be sent ahead in the
         order they will be asked for. True when the worker has the frame (sent now or before); False when
-        SLOTS frames are out already or the worker has stopped (`process` says so)."""
+        SLOTS frames are out already, the frame needs a larger block than the frames out use, or the worker
+        has stopped (`process` then restarts it and says so)."""
         if any(f is frame for f, _ in self._sent):
             return True
         if len(self._sent) >= SLOTS or self._proc.poll() is not None:
             return False
+        if self._sent and self._needs_block(frame):
+            return False
         try:
             self._send(frame)
-        except (WireClosed, BrokenPipeError):
-            return False  # `process` restarts the worker and says what happened
+        except (WireClosed, OSError):
+            return False
         return True
 
     def process(self, frame: Frame) -> PoseFrame:
         if self._proc.poll() is not None:
-            lost = any(f is frame for f, _ in self._sent)
-            self._restart()
-            if lost:  # the same as a worker dying while this frame was asked for
-                raise PoseProcessError("the pose process stopped with this frame; a new one has started")
+            self._restart()  # died between frames: this frame goes to the new worker
         try:
             while self._sent and self._sent[0][0] is not frame:
                 self._drop()  # sent ahead but not asked for (a source switch)
             if not self._sent:
                 self._send(frame)
-            return self._receive()
-        except (WireClosed, BrokenPipeError):
+            pose = self._receive()
+        except (WireClosed, OSError):  # OSError: a pipe to a dead process (EINVAL on Windows, EPIPE elsewhere)
+            self._proc.kill()
             code = self._proc.wait()
             raise PoseProcessError(
-                f"the pose process stopped (exit code {code}); it restarts with the next frame"
+                f"the pose process stopped with frame {frame.index} (exit code {code}); the next frame starts a new one"
             ) from None
+        self._good_frames += 1
+        if self._good_frames >= RESTARTS_FORGOTTEN:
+            self._restarts = 0
+        return pose
+
+    def _needs_block(self, frame: Frame) -> bool:
+        h, w = frame.image.shape[:2]
+        return self._slot_bytes < h * w * 3
 
     def _send(self, frame: Frame) -> None:
         image = frame.image
         if image.dtype != np.uint8 or image.ndim != 3 or image.shape[2] != 3:
             raise ValueError(f"a frame must be 8-bit BGR, got {image.dtype} {image.shape}")
         h, w = image.shape[:2]
-        if self._slot_bytes < h * w * 3:
+        if self._needs_block(frame):
             while self._sent:
                 self._drop()  # the frames out are in the old block
             self._new_block(h * w * 3)
         self._map()
-        slot = self._count % SLOTS
+        seq = self._count
+        slot = seq % SLOTS
         assert self._block is not None
         rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=self._block.buf, offset=slot * h * w * 3)
         cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=rgb)  # converted and copied at once, without the GIL
         del rgb  # the block cannot close while a view of it exists
         stdin = self._proc.stdin
         assert stdin is not None
-        send_request(stdin, PROCESS, slot, frame.index, frame.t, h, w)
+        send_request(stdin, PROCESS, slot, seq, frame.t, h, w)
         stdin.flush()
-        self._sent.append((frame, slot))
+        self._sent.append((frame, seq))
         self._count += 1
 
     def _receive(self) -> PoseFrame:
-        frame, _ = self._sent.popleft()
+        frame, seq = self._sent.popleft()
         stdout = self._proc.stdout
         assert stdout is not None
-        status = read_exact(stdout, 1)
-        h, w = frame.image.shape[:2]
-        if status == OK:
-            landmarks, world, self.last_ms = unpack_pose(read_exact(stdout, POSE_BYTES))
-            return PoseFrame(frame.index, frame.t, landmarks, world, (w, h))
+        status, echoed = FRAME_REPLY.unpack(read_exact(stdout, FRAME_REPLY.size))
+        if status not in (OK, ERROR) or echoed != seq:
+            # Out of step with the worker: nothing it says can be trusted any more; a new one starts next frame.
+            self._proc.kill()
+            self._proc.wait()
+            raise PoseProcessError(f"the pose process answered frame {echoed} ({status!r}) for frame {seq}")
         if status == ERROR:
             raise PoseProcessError(f"the pose model failed on frame {frame.index}: {read_text(stdout)}")
-        raise PoseProcessError(f"the pose process answered {status!r}")
+        landmarks, world, self.last_ms = unpack_pose(read_exact(stdout, POSE_BYTES))
+        h, w = frame.image.shape[:2]
+        return PoseFrame(frame.index, frame.t, landmarks, world, (w, h))
 
     def _drop(self) -> None:
         """Read the reply to the oldest frame sent and forget it, also when the model failed on it."""
@@ -195,12 +232,13 @@ class PoseProcess:
 
     def _restart(self) -> None:
         code = self._proc.returncode
+        self._stop(self._proc)
         if self._restarts >= MAX_RESTARTS:
             raise PoseProcessError(f"the pose process stopped {self._restarts + 1} times; restart PoseCoach")
         self._restarts += 1
+        self._good_frames = 0
         LOG.warning("the pose process had stopped (exit code %s); starting a new one (%d of %d)", code,
                     self._restarts, MAX_RESTARTS)  # fmt: skip
-        self._stop(self._proc)
         self._proc = self._spawn()
 
     def reset(self) -> None:
@@ -214,8 +252,8 @@ class PoseProcess:
                 self._drop()  # frames of the old source: tracking forgets them next
             send_request(stdin, RESET)
             stdin.flush()
-        except (WireClosed, BrokenPipeError, PoseProcessError):
-            pass  # died meanwhile, or an old frame failed: the next frame restarts it or says so
+        except (WireClosed, OSError):
+            pass  # died meanwhile: the next frame restarts it
 
     def close(self) -> None:
         """Ask the worker to quit and return: it closes the model and exits by itself (about 0.2 s, which the
@@ -249,8 +287,10 @@ class PoseProcess:
             proc.kill()
             proc.wait()
         finally:
-            if proc.stdout is not None:
-                proc.stdout.close()
+            for pipe in (proc.stdin, proc.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):
+                        pipe.close()
 
     def __enter__(self) -> PoseProcess:
         return self

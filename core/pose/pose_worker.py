@@ -9,8 +9,8 @@ bare inference. In its own process the model has its own interpreter and the app
 
 from __future__ import annotations
 
-import contextlib
 import os
+import signal
 import sys
 import time
 from multiprocessing import resource_tracker, shared_memory
@@ -28,20 +28,24 @@ from .pose_wire import (
     REQUEST,
     RESET,
     WireClosed,
-    pack_pose,
+    error_reply,
+    pose_reply,
     read_exact,
-    read_text,  # fmt: skip
+    read_text,
     send_text,
 )
 
 
 def attach(name: str) -> shared_memory.SharedMemory:
-    """The app's frame block. Before Python 3.13 attaching registers the block with this process's resource
-    tracker, which would unlink it when this process exits although the app created and owns it."""
-    block = shared_memory.SharedMemory(name=name)
-    with contextlib.suppress(Exception):  # a platform without the tracker (Windows) has nothing to undo
-        resource_tracker.unregister(block._name, "shared_memory")  # type: ignore[attr-defined]
-    return block
+    """The app's frame block, not registered with a resource tracker. Before Python 3.13 attaching registers
+    it, starting a tracker process here that would unlink the block when this worker ends, although the app
+    created and owns it (and a worker killed before unregistering would take it from every later worker)."""
+    register = resource_tracker.register
+    resource_tracker.register = lambda name, rtype: None
+    try:
+        return shared_memory.SharedMemory(name=name)
+    finally:
+        resource_tracker.register = register
 
 
 def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
@@ -58,7 +62,7 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
     try:
         while True:
             try:
-                op, slot, index, t, h, w = REQUEST.unpack(read_exact(requests, REQUEST.size))
+                op, slot, seq, t, h, w = REQUEST.unpack(read_exact(requests, REQUEST.size))
             except WireClosed:
                 return 0  # the app went away: nothing to answer
             if op == QUIT:
@@ -74,13 +78,13 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
                 rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=block.buf, offset=slot * h * w * 3)
                 try:
                     started = time.perf_counter()
-                    pose = estimator.process_rgb(rgb, index, t)
-                    replies.write(pack_pose(pose.landmarks, pose.world, (time.perf_counter() - started) * 1000.0))
+                    pose = estimator.process_rgb(rgb, seq, t)
+                    replies.write(pose_reply(seq, pose.landmarks, pose.world, (time.perf_counter() - started) * 1000))
                 except Exception as exc:  # noqa: BLE001 - one bad frame is the app's to report
-                    send_text(replies, ERROR, f"{type(exc).__name__}: {exc}")
+                    replies.write(error_reply(seq, f"{type(exc).__name__}: {exc}"))
                 del rgb  # the block cannot close while a view of it exists
             else:
-                send_text(replies, ERROR, f"unexpected request {op!r} ({h}x{w})")
+                replies.write(error_reply(seq, f"unexpected request {op!r} ({h}x{w}, slot {slot})"))
             replies.flush()
     finally:
         estimator.close()
@@ -90,10 +94,15 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
 
 def main(argv: list[str]) -> int:
     model = argv[0] if argv else "full"
+    # Ctrl+C in the app's terminal reaches this process too: the app decides when it ends (QUIT, or its pipe
+    # closing), so the worker neither dies with a traceback nor fails the frame it has.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests = sys.stdin.buffer
-    # Replies get the real stdout; anything a library prints goes to stderr instead of into the replies.
+    # Replies get the real stdout; anything a library prints goes to stderr (or nowhere, under pythonw)
+    # instead of into the replies.
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    quiet = sys.stderr.fileno() if sys.stderr is not None else os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, sys.stdout.fileno())
     return serve(model, requests, replies)
 
 
