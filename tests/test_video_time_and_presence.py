@@ -86,3 +86,21 @@ def test_a_take_of_mostly_ghost_poses_is_refused_as_nobody(pose_cache):
     kp[:70, 11:, 2] = 0.05  # 70 % of the frames: a nose, no body
     with pytest.raises(LibraryError, match="nobody is visible"):
         take_examples(PoseSequence(kp, MEDIAPIPE33, squat.fps, squat.frame_size, "ghosts"))
+
+
+def test_the_coach_video_of_a_variable_frame_rate_take_shows_what_its_keypoints_show(vfr_squat):
+    """`record` keeps the coach's video frame for frame with the keypoints, which lie on a steady grid: in the
+    15 fps half each filmed frame stands for two grid frames, as in the keypoints."""
+    from core.library.reference_video import source_frames
+
+    path, times = vfr_squat
+    with VideoSource(str(path)) as video:
+        raw = [f.image for f in video]
+        fps = video.fps
+    start, n = 140, 40  # across the switch from 30 to 15 fps
+    got = list(source_frames(str(path), start)(0, n))
+    grid_times = times[0] + np.arange(start, start + n) / fps
+    shown = np.searchsorted(times, grid_times + 1e-6, side="right") - 1  # the frame on screen at each grid time
+    assert len(got) == n
+    assert all(np.array_equal(g, raw[k]) for g, k in zip(got, shown, strict=True))
+    assert len(set(shown.tolist())) < n  # frames repeat in the slow half: counting decoded frames would drift

@@ -18,10 +18,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..app.errors import PoseCoachError
-from ..frame.sources import is_keypoint_file
+from ..frame.sources import VideoSource, is_keypoint_file
 from ..frame.video_out import VideoOut
 from ..library.references import Reference
-from ..pose.estimator import PoseSequence
+from ..pose.estimator import PoseSequence, on_time_grid
 
 VIDEO_SUFFIX = ".mp4"
 # ~240-360 px high is enough to watch a coach beside oneself; a few hundred KB per reference.
@@ -138,21 +138,30 @@ def keep_recording(json_path: Path, ref: Reference, span: NDArray[Any], added: b
 
 
 def source_frames(source: str, start: int) -> Callable[[int, int], Iterator[NDArray[np.uint8] | None]]:
-    """frames(a, b) for keep_recording: frames start+a .. start+b-1 of a video file, decoded again."""
+    """frames(a, b) for keep_recording: frames start+a .. start+b-1 of a video file, decoded again.
+
+    Counted as the keypoints were: on the steady frame grid of `extract_sequence` (core.pose.estimator
+    `on_time_grid`), so a variable-frame-rate (phone) video's coach video shows what its keypoints show.
+    """
 
     def frames(a: int, b: int) -> Iterator[NDArray[np.uint8] | None]:
-        cap = cv2.VideoCapture(source)
-        try:
-            if not cap.isOpened():
-                return
-            for k in range(start + b):
-                ok, image = cap.read()
-                if not ok:
+        with VideoSource(source) as video:
+            times = [f.t for f in video]  # the container's times, as extract_sequence read them
+            fps = video.fps
+        grid = on_time_grid(np.asarray(times, np.float64), fps)
+        wanted = list(range(start + a, start + b)) if grid is None else grid[start + a : start + b].tolist()
+        if not wanted:
+            return
+        with VideoSource(source) as video:
+            last = max(wanted)
+            pending = iter(wanted)
+            want = next(pending)
+            for k, frame in enumerate(video):
+                while want == k:  # a grid frame may repeat a slow part's frame
+                    yield frame.image
+                    want = next(pending, -1)
+                if k >= last:
                     return
-                if k >= start + a:
-                    yield np.asarray(image, np.uint8)
-        finally:
-            cap.release()
 
     return frames
 

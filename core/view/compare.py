@@ -28,6 +28,7 @@ TEXT = (255, 255, 255)
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 NOTHING_TO_CORRECT = "no part lost enough points to correct"  # under a rep without a worst part
 SLOW_FACTORS = {1.0: 1, 0.5: 2, 0.25: 4}  # playback speed -> output frames per path step
+SLOW_SPEED = 0.25  # the worst rep shown again in slow motion (render --compare, exported reviews)
 
 
 def slow_steps(path: NDArray[np.int64], speed: float) -> NDArray[np.int64]:

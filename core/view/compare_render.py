@@ -28,12 +28,11 @@ from ..pose.estimator import PoseEstimator, PoseSequence
 from ..pose.models import DEFAULT_MODEL
 from ..pose.skeleton import MEDIAPIPE33, to_coco17
 from ..score.scoring import PreparedReference, score_take
-from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, fit_height, slow_steps, student_panel
+from ..view.compare import NOTHING_TO_CORRECT, SLOW_SPEED, CoachPanel, compose, fit_height, slow_steps, student_panel
 from ..view.live_pipeline import engine_for
 
 Progress = Callable[[int, int], None]
 PANEL_HEIGHT = 480  # px: the student and coach panels (the source is never enlarged)
-SLOW_SPEED = 0.25
 
 
 @dataclass(frozen=True)

@@ -25,14 +25,13 @@ from ..library.references import Reference
 from ..match.live_events import Rep
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
-from ..view.compare import NOTHING_TO_CORRECT, CoachPanel, compose, slow_steps, student_panel
+from ..view.compare import NOTHING_TO_CORRECT, SLOW_SPEED, CoachPanel, compose, slow_steps, student_panel
 from ..view.rep_takes import RepTake
 
 TAKES_SUFFIX = ".takes.npz"
 # Sessions whose kept reps stay on disk (each up to about 20 MB): older ones are removed when a new one is saved.
 KEEP_SESSIONS = 20
 PANEL_HEIGHT = 360
-SLOW_SPEED = 0.25
 
 
 def takes_path(history_path: str | Path, session_id: int) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
@@ -48,7 +47,6 @@ class PiperSynth:
             from piper.voice import ESPEAK_DATA_DIR  # type: ignore[attr-defined]
         except ImportError as exc:
             raise VoiceUnavailable(f"no speech engine ({exc.name} is missing): {INSTALL_HINT}") from exc
-        t0 = time.perf_counter()
         # One thread that never spins (PiperVoice.load's session takes every core and spins after each cue):
         # speech must not take the pose model's cores; measured faster too on a busy 2-core machine.
         options = onnxruntime.SessionOptions()
@@ -64,7 +62,6 @@ class PiperSynth:
             )
         except Exception as exc:  # onnxruntime or a damaged voice file: say it once, go on silently
             raise VoiceUnavailable(f"the voice did not load ({exc}); {INSTALL_HINT}") from exc
-        self.load_seconds = time.perf_counter() - t0
         self.sample_rate = int(self._voice.config.sample_rate)
         self._cache: OrderedDict[str, NDArray[np.int16]] = OrderedDict()
 
