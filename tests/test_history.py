@@ -263,3 +263,26 @@ def test_history_view_shows_the_sessions_and_exports_the_selected_one(qtbot, tmp
     view.export_selected()
     names = sorted(p.name for p in (tmp_path / "export").iterdir())
     assert names == [f"progress-squat-{second}.png", f"session-{second}.csv", f"session-{second}.json"]
+
+
+def test_a_practice_that_counted_nothing_leaves_no_session(tmp_path, squat_reps):
+    """Looking through references while a video plays starts and ends a practice per reference: only the
+    practices that counted reps stay in the history."""
+    from core.app.practice_history import PracticeHistory
+
+    ref, reps = squat_reps
+    store = HistoryStore(tmp_path / "h.db")
+    history = PracticeHistory(store)
+    for reference in (None, ref, None):  # auto-detect, the squat, auto-detect again: only the squat counts
+        history.begin("squat_front_air.mp4", reference, move=None if reference else "auto")
+        if reference is not None:
+            for rep in reps[:3]:
+                history.add_rep(rep, ref.label)
+        history.end()
+    sessions = store.sessions()
+    assert [(s.reference, s.reps) for s in sessions] == [(ref.label, 3)]
+    assert sessions[0].ended_at is not None
+    # `stream --save` and other callers keep their empty sessions unless they ask
+    kept = store.start_session("clip.mp4", ref.label)
+    store.end_session(kept)
+    assert len(store.sessions()) == 2

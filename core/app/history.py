@@ -218,8 +218,16 @@ class HistoryStore(ProgressQueries):
                      m.extension_ref, m.return_time, m.return_ref),
                 )  # fmt: skip
 
-    def end_session(self, session_id: int) -> None:
+    def end_session(self, session_id: int, drop_empty: bool = False) -> None:
+        """End a running session. `drop_empty`: a session in which no rep was counted is removed instead (the
+        app: looking through references while a video plays would otherwise leave a row of empty sessions)."""
         with self._transaction() as db:
+            if (
+                drop_empty
+                and db.execute("SELECT 1 FROM reps WHERE session_id = ? LIMIT 1", (session_id,)).fetchone() is None
+            ):
+                db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))  # a combination run has reps
+                return
             db.execute("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", (_now(), session_id))
 
     # -- reading -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ class HistoryStoreLike(Protocol):
 
     def add_rep(self, session_id: int, rep: Rep, reference: str | None = None) -> None: ...
 
-    def end_session(self, session_id: int) -> None: ...
+    def end_session(self, session_id: int, drop_empty: bool = False) -> None: ...
 
 
 class PracticeHistory:
@@ -61,6 +61,6 @@ class PracticeHistory:
             return
         self.on_ending(self.session_id)
         with contextlib.suppress(Exception):  # the session keeps its reps either way
-            self.store.end_session(self.session_id)
+            self.store.end_session(self.session_id, drop_empty=True)  # a practice that counted nothing leaves nothing
         self.session_id = None
         self.on_ended()
