@@ -12,6 +12,8 @@ from core.score.strike_metrics import strike_text
 from .body_figure import BodyFigure, score_qcolor
 from .score_plot import ScorePlot
 
+REP_INDEX_ROLE = Qt.ItemDataRole.UserRole  # a counted rep's number, on its line in the rep list
+
 NO_SCORE = "\u2014"
 SCORE_STYLE = "font-size: 96px; font-weight: bold; color: {};"
 
@@ -141,9 +143,11 @@ class PracticePanel(QWidget):
             advice = rep.feedback[0].message if rep.feedback else ""
             text = "  ".join(filter(None, [f"#{rep.index}", f"{rep.score:.0f}", reference, advice]))
         self.rep_list.insertItem(0, text + (f"\n      {strike}" if strike else ""))
-        self.rep_list.item(0).setToolTip(text + (f"\n{strike}" if strike else ""))
+        item = self.rep_list.item(0)
+        item.setToolTip(text + (f"\n{strike}" if strike else ""))
         if not rep.counted:
             return
+        item.setData(REP_INDEX_ROLE, rep.index)  # what a double-click opens in the review
         self.plot.add_rep(rep.end, rep.score)
 
 

@@ -6,18 +6,16 @@ One call from the main window (install_review); the reps come from the practice 
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QListWidgetItem
 
+from .practice_panel import REP_INDEX_ROLE
 from .review_view import ReviewDialog
 from .toolbar import toolbar_action
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-_REP_NUMBER = re.compile(r"^#(\d+)\s")  # the rep list's lines start with the rep's number (ui/practice_panel.py)
 
 
 def install_review(window: MainWindow) -> None:
@@ -45,9 +43,8 @@ def open_review(window: MainWindow, index: int | None = None) -> ReviewDialog:
 
 
 def _open_item(window: MainWindow, item: QListWidgetItem) -> None:
-    found = _REP_NUMBER.match(item.text())
-    if found is not None:
-        index = int(found.group(1))
+    index = item.data(REP_INDEX_ROLE)
+    if isinstance(index, int):  # a counted rep's line (not a hold, not another side's rep)
         if window.session.rep_takes.find(index) is None:
             window.statusBar().showMessage(f"Rep #{index} is no longer kept (only the last reps are)", 6000)
             return
