@@ -14,6 +14,7 @@ from core.app.errors import ModelError
 from core.frame.sources import Frame, VideoSource
 from core.pose import models
 from core.pose.pose_process import MAX_RESTARTS, PoseProcess, PoseProcessError
+from core.pose.pose_wire import MAP, send_request, send_text
 
 from .conftest import TESTDATA
 
@@ -207,3 +208,24 @@ def test_without_a_worker_process_the_pose_runs_in_the_app_process(punch_frames,
         assert pose.process(punch_frames[0]).detected
     expected = "could not be started" if interpreter == "missing" else "did not start (exit code 3)"
     assert expected in caplog.text and "in the app's own process" in caplog.text
+
+
+def test_what_a_worker_prints_goes_to_the_app_log(punch_frames, tmp_path):
+    """A crash's traceback in the worker is worth as much as one in the app: both end up in the app's log."""
+    import logging
+
+    log = tmp_path / "posecoach.log"
+    handler = logging.FileHandler(log)
+    logging.getLogger("posecoach").addHandler(handler)
+    try:
+        with PoseProcess() as pose:
+            pose.process(punch_frames[0])
+            send_request(pose._proc.stdin, MAP)  # a block that does not exist: the worker fails, uncaught
+            send_text(pose._proc.stdin, b"", "posecoach-no-such-block")
+            assert pose._proc.wait(10) != 0
+            assert pose.process(punch_frames[1]).detected  # a new worker takes the next frame
+    finally:
+        logging.getLogger("posecoach").removeHandler(handler)
+        handler.close()
+    text = log.read_text(errors="replace")
+    assert "Traceback" in text and "posecoach-no-such-block" in text

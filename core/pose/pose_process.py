@@ -70,6 +70,15 @@ def _kill_left_workers() -> None:
             proc.kill()
 
 
+def _log_file() -> str | None:
+    """The file the app logs to (ui/app.py configures logging), if it logs to one."""
+    for logger in (LOG, logging.getLogger()):
+        for handler in logger.handlers:
+            if isinstance(handler, logging.FileHandler):
+                return handler.baseFilename
+    return None
+
+
 class PoseProcessError(RuntimeError):
     """The pose worker could not start, failed a frame, or stopped."""
 
@@ -99,10 +108,14 @@ class PoseProcess:
             raise PoseProcessError("the pose process cannot be started from a bundled app")
         env = dict(os.environ)
         env.setdefault("GLOG_minloglevel", "2")
+        errors = _log_file()
         try:
-            proc = subprocess.Popen([sys.executable, "-c", _BOOTSTRAP.format(root=_PACKAGE_ROOT), self.model],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)  # fmt: skip
-        except OSError as exc:  # no interpreter to run it with (an embedded Python)
+            with contextlib.ExitStack() as files:
+                # What the worker prints (a crash's traceback, the model's warnings) goes where the app logs.
+                stderr = None if errors is None else files.enter_context(open(errors, "ab"))
+                command = [sys.executable, "-c", _BOOTSTRAP.format(root=_PACKAGE_ROOT), self.model]
+                proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
+        except OSError as exc:  # no interpreter to run it with (an embedded Python), or the log cannot be opened
             raise PoseProcessError(f"the pose process could not be started: {exc}") from exc
         _LIVE.add(proc)
         self._mapped = False
