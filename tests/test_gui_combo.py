@@ -22,9 +22,15 @@ def test_a_combination_is_chosen_followed_and_shown_on_the_sequence_bar(make_win
     tree.choose(tree.find_label("combination: Boxing 1 - side"))
     assert isinstance(window.session.engine, ComboEngine)
     assert [r.move for r in window.session.references] == [m.move for m in moves]
+    said = []
+    window.voice.say = lambda cue: said.append(cue) if cue is not None else None  # what the coach would say
     with qtbot.waitSignal(window.source_ended, timeout=90_000):
         window.open_source(str(TESTDATA / "punch_side.mp4"))  # one man, one punch: a run begins
     window._refresh_text()
+    window.voice._tick()
+    # the run the video ended is said once, with its score and what was skipped
+    runs_said = [c.text for c in said if c.kind == "run"]
+    assert len(runs_said) == 1 and runs_said[0].startswith("Combination: ") and "Skipped" in runs_said[0], said
     bar = window.sequence_bar
     assert bar.isVisible() and bar.progress is not None
     assert bar.progress.labels == tuple(m.label for m in moves)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar
 
 from core.app.practice_session import RecordPhase
+from core.match.combo_engine import ComboEngine
 from core.match.gestures import Command
 from core.match.live_events import Rep, rep_summary
 from core.voice.cues import VERBOSITIES, Cue, CuePolicy
@@ -52,6 +53,8 @@ class VoiceControl(QObject):
         self._seen: ViewFrame | None = None
         self._countdown: int | None = None
         self._done: tuple[str, float] | None = None  # (command, until) for the full ring
+        self._combo: ComboEngine | None = None  # the combination whose runs are being said
+        self._runs_said = 0
         self.command.connect(self._command, Qt.ConnectionType.QueuedConnection)
         self.note.connect(window._note)
         window.session.on_command = self.command.emit
@@ -129,6 +132,7 @@ class VoiceControl(QObject):
             self._seen = view
             for cue in self.policy.on_update(view.update, reps=False):  # reps come one by one (_rep)
                 self.say(cue)
+        self._say_runs(now)
         if w.video.countdown != self._countdown:
             self._countdown = w.video.countdown
             if self._countdown is not None:
@@ -141,6 +145,19 @@ class VoiceControl(QObject):
         if ring != w.video.gesture:
             w.video.gesture = ring
             w.video.update()
+
+    def _say_runs(self, now: float) -> None:
+        """A combination run just done: its score and what went wrong (the sequence bar shows the same)."""
+        engine = self.window.session.engine
+        if not isinstance(engine, ComboEngine):
+            self._combo = None
+            return
+        progress = engine.progress
+        if engine is not self._combo:  # a new practice: only its own runs are said
+            self._combo, self._runs_said = engine, progress.runs_done
+        if progress.runs_done > self._runs_said and progress.last_run is not None:
+            self._runs_said = progress.runs_done
+            self.say(self.policy.on_run(progress.last_run, now))
 
     def on_rep(self, generation: int, rep: Rep, _reference: str) -> None:
         """A rep to announce: from the pipeline's signal, or held back until a video's end (main_window)."""

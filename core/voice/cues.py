@@ -8,17 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..match.combo_events import ComboRun
 from ..match.live_events import LiveUpdate, Rep
-from .phrases import COMMAND_PHRASES, correction_phrase, count_phrase, number_words, seconds_phrase, summary_phrase
+from .phrases import (
+    COMMAND_PHRASES,
+    correction_phrase,
+    count_phrase,
+    number_words,
+    run_phrase,
+    seconds_phrase,
+    summary_phrase,
+)
 
 VERBOSITIES = ("counts", "corrections")  # counts only (and scores), or counts and corrections
 
 # A pending cue is replaced by a newer one of at least its priority; a countdown or summary outranks a count,
 # a count outranks a correction (the next rep will say its own).
-PRIORITY = {"correction": 1, "hold": 2, "count": 3, "command": 4, "countdown": 5, "summary": 5}
+PRIORITY = {"correction": 1, "hold": 2, "count": 3, "run": 4, "command": 4, "countdown": 5, "summary": 5}
 # Seconds after which a cue that could not be said yet is stale and dropped: "seven" said two reps later
 # would be wrong, a correction said after the person changed is confusing.
-TTL = {"correction": 1.5, "hold": 1.0, "count": 2.5, "command": 2.0, "countdown": 0.9, "summary": 30.0}
+TTL = {"correction": 1.5, "hold": 1.0, "count": 2.5, "run": 5.0, "command": 2.0, "countdown": 0.9, "summary": 30.0}
 HOLD_MARK_S = 5  # a running hold says its time every 5 s ("ten seconds")
 
 
@@ -105,6 +114,10 @@ class CuePolicy:
         if rep.counted:
             return [Cue(t, count_phrase(rep.index, rep.score), "count")]
         return [Cue(t, correction_phrase(rep.feedback[0].message), "correction")] if rep.feedback else []
+
+    def on_run(self, run: ComboRun, t: float) -> Cue:
+        """A combination run done: its score and what went wrong in it (it outranks its last technique's count)."""
+        return Cue(t, run_phrase(run), "run")
 
     def countdown(self, seconds_left: int, t: float) -> Cue:
         return Cue(t, number_words(seconds_left).capitalize() + ".", "countdown")

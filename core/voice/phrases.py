@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
+from ..library.labels import move_of
+from ..match.combo_events import ComboRun
+
 _ONES = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
     "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
@@ -51,6 +56,22 @@ def summary_phrase(reps: int, best: float | None, mean: float | None) -> str:
     if mean is not None and reps > 1:
         said += f" Average {number_words(round(mean))}."
     return said
+
+
+def run_phrase(run: ComboRun) -> str:
+    """A combination run: its score, then at most two things that went wrong, else that all was in order."""
+    said = f"Combination: {number_words(round(run.score))}."
+    problems = [f"Skipped {_technique(run.labels[i])}." for i in run.missing]
+    problems += [f"Swapped {number_words(a + 1)} and {number_words(b + 1)}." for a, b in run.swapped]
+    problems += [f"Wrong side: {_technique(run.labels[i])}." for i in run.wrong_side]
+    return " ".join([said, *problems[:2]]) if problems else f"{said} All in order."
+
+
+def _technique(label: str) -> str:
+    """'Cross / straight, right - side' -> 'cross, right': the name a coach would say."""
+    move = re.sub(r"\s*\(.*?\)", "", move_of(label) or label)  # "front kick (teep)": the first name is enough
+    name, _, side = move.partition(",")
+    return f"{name.split('/')[0].strip().lower()}{',' + side if side else ''}"
 
 
 COMMAND_PHRASES = {
