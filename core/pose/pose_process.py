@@ -12,17 +12,11 @@ again to the new one.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import logging
-import os
 import subprocess
-import sys
 import threading
-import weakref
 from collections import deque
 from multiprocessing import shared_memory
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -31,6 +25,7 @@ from numpy.typing import NDArray
 from ..frame.sources import Frame
 from .estimator import PoseEstimator, PoseFrame
 from .models import DEFAULT_MODEL, require_model
+from .pose_launch import LOG, PoseProcessError, ask_quit, start_worker, stop_worker
 from .pose_wire import (
     ERROR,
     FRAME_REPLY,
@@ -38,7 +33,6 @@ from .pose_wire import (
     OK,
     POSE_BYTES,
     PROCESS,
-    QUIT,
     READY,
     RESET,
     WireClosed,
@@ -52,35 +46,6 @@ from .pose_wire import (
 MAX_RESTARTS = 3  # within RESTARTS_FORGOTTEN frames: a model that keeps crashing is given up
 RESTARTS_FORGOTTEN = 1000  # frames processed without a crash after which earlier restarts no longer count
 SLOTS = 2  # frames the worker may hold at once: the one it works on and the next
-QUIT_WAIT = 2.0  # s: a worker still inside a frame after this is killed
-START_WAIT = 120.0  # s: a worker that neither answers nor exits by then is killed (loading takes 0.5-2 s)
-LOG = logging.getLogger("posecoach")
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])  # the folder holding `core`, for the worker's imports
-# `python -c`: the worker imports `core` from this installation whatever the current folder holds (with
-# `-m`, a `core` package in the folder the app was started from would come first).
-_BOOTSTRAP = "import sys; sys.path[0] = {root!r}; from core.pose.pose_worker import main; sys.exit(main(sys.argv[1:]))"
-_LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
-
-
-@atexit.register
-def _kill_left_workers() -> None:
-    """A worker stuck inside a frame never reads its closed pipe: it must not outlive the app."""
-    for proc in list(_LIVE):
-        if proc.poll() is None:
-            proc.kill()
-
-
-def _log_file() -> str | None:
-    """The file the app logs to (ui/app.py configures logging), if it logs to one."""
-    for logger in (LOG, logging.getLogger()):
-        for handler in logger.handlers:
-            if isinstance(handler, logging.FileHandler):
-                return handler.baseFilename
-    return None
-
-
-class PoseProcessError(RuntimeError):
-    """The pose worker could not start, failed a frame, or stopped."""
 
 
 class PoseProcess:
@@ -104,39 +69,9 @@ class PoseProcess:
         self._proc = self._spawn()
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        if getattr(sys, "frozen", False):  # a bundled app's executable is the app, not an interpreter
-            raise PoseProcessError("the pose process cannot be started from a bundled app")
-        env = dict(os.environ)
-        env.setdefault("GLOG_minloglevel", "2")
-        errors = _log_file()
-        try:
-            with contextlib.ExitStack() as files:
-                # What the worker prints (a crash's traceback, the model's warnings) goes where the app logs.
-                stderr = None if errors is None else files.enter_context(open(errors, "ab"))
-                command = [sys.executable, "-c", _BOOTSTRAP.format(root=_PACKAGE_ROOT), self.model]
-                proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
-        except OSError as exc:  # no interpreter to run it with (an embedded Python), or the log cannot be opened
-            raise PoseProcessError(f"the pose process could not be started: {exc}") from exc
-        _LIVE.add(proc)
-        self._mapped = False
+        proc = start_worker(self.model)
+        self._mapped = False  # a new worker knows no block and has no frames
         self._sent.clear()
-        assert proc.stdout is not None
-        watchdog = threading.Timer(START_WAIT, proc.kill)
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            status = read_exact(proc.stdout, 1)
-            if status == ERROR:
-                raise PoseProcessError(f"the {self.model} pose model could not be loaded: {read_text(proc.stdout)}")
-            if status != READY:
-                raise PoseProcessError(f"the pose process answered {status!r} on start")
-        except WireClosed:
-            raise PoseProcessError(f"the pose process did not start (exit code {proc.wait()})") from None
-        except BaseException:
-            self._stop(proc)
-            raise
-        finally:
-            watchdog.cancel()
         return proc
 
     def send_ahead(self, frame: Frame) -> bool:
@@ -245,7 +180,7 @@ class PoseProcess:
 
     def _restart(self) -> None:
         code = self._proc.returncode
-        self._stop(self._proc)
+        stop_worker(self._proc)
         if self._restarts >= MAX_RESTARTS:
             raise PoseProcessError(f"the pose process stopped {self._restarts + 1} times; restart PoseCoach")
         self._restarts += 1
@@ -272,38 +207,15 @@ class PoseProcess:
         """Ask the worker to quit and return: it closes the model and exits by itself (about 0.2 s, which the
         window's close must not wait for); one that has not exited after QUIT_WAIT is killed."""
         proc = self._proc
-        self._ask_quit(proc)
+        ask_quit(proc)
         if proc.poll() is None:
-            threading.Thread(target=self._stop, args=(proc,), name="posecoach-pose-quit", daemon=True).start()
+            threading.Thread(target=stop_worker, args=(proc,), name="posecoach-pose-quit", daemon=True).start()
         else:
-            self._stop(proc)
+            stop_worker(proc)
         if self._block is not None:
             self._block.close()
             self._block.unlink()  # the worker's mapping keeps the memory until it exits
             self._block = None
-
-    @staticmethod
-    def _ask_quit(proc: subprocess.Popen[bytes]) -> None:
-        try:
-            if proc.poll() is None and proc.stdin is not None and not proc.stdin.closed:
-                send_request(proc.stdin, QUIT)
-                proc.stdin.close()
-        except OSError:
-            pass  # gone already
-
-    @classmethod
-    def _stop(cls, proc: subprocess.Popen[bytes]) -> None:
-        cls._ask_quit(proc)
-        try:
-            proc.wait(QUIT_WAIT)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        finally:
-            for pipe in (proc.stdin, proc.stdout):
-                if pipe is not None:
-                    with contextlib.suppress(OSError):
-                        pipe.close()
 
     def __enter__(self) -> PoseProcess:
         return self

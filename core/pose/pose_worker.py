@@ -1,6 +1,6 @@
 """The pose worker process: mediapipe in a process of its own, fed by PoseProcess (core.pose.pose_process).
 
-usage: python -m core.pose.pose_worker MODEL   (stdin: requests, stdout: replies; see pose_wire)
+started by core.pose.pose_launch (stdin: requests, stdout: replies; see pose_wire)
 
 Why a process: mediapipe's Python wrapper takes the GIL around every frame, so in the app's process the
 pose, the scoring and drawing thread and the UI thread queue for one lock, and the GUI ran at 0.80-0.84 of
