@@ -137,3 +137,15 @@ def test_an_error_from_the_installed_command_is_one_sentence(installed, tmp_path
     assert out.stdout == ""
     usage = subprocess.run([posecoach, "--help"], **run)  # type: ignore[call-overload]
     assert usage.stdout.startswith("usage: posecoach")
+
+
+def test_the_installed_app_runs_its_pose_in_a_worker_process(installed, tmp_path):
+    """The window's pose runs in a worker process started from the installed package, wherever the app starts."""
+    clip = str(TESTDATA / "punch_side.mp4")
+    probe = ("import sys; from core.frame.sources import VideoSource; from core.pose.pose_process import PoseProcess; "
+             "import core.pose.pose_launch as launch; "
+             "video = VideoSource(sys.argv[1]); frame = video.read(); pose = PoseProcess(); "
+             "print(pose.process(frame).detected, launch._PACKAGE_ROOT); pose.close()")  # fmt: skip
+    run = {"env": _user_env(tmp_path), "cwd": tmp_path}  # not the checkout
+    detected, root = _run([str(installed / "bin" / "python"), "-c", probe, clip], **run).stdout.split()
+    assert detected == "True" and Path(root).is_relative_to(installed)
