@@ -268,7 +268,10 @@ def test_history_view_shows_the_sessions_and_exports_the_selected_one(qtbot, tmp
 def test_a_practice_that_counted_nothing_leaves_no_session(tmp_path, squat_reps):
     """Looking through references while a video plays starts and ends a practice per reference: only the
     practices that counted reps stay in the history."""
+    import dataclasses
+
     from core.app.practice_history import PracticeHistory
+    from core.library.references import HoldSpec
 
     ref, reps = squat_reps
     store = HistoryStore(tmp_path / "h.db")
@@ -282,7 +285,12 @@ def test_a_practice_that_counted_nothing_leaves_no_session(tmp_path, squat_reps)
     sessions = store.sessions()
     assert [(s.reference, s.reps) for s in sessions] == [(ref.label, 3)]
     assert sessions[0].ended_at is not None
+    # a hold counts no reps (holds are not stored as reps): its practice keeps its session
+    hold = dataclasses.replace(ref, move="squat hold", hold=HoldSpec(10, 20, 5.0))
+    history.begin("squat_front_air.mp4", hold)
+    history.end()
+    assert [s.reference for s in store.sessions()] == [hold.label, ref.label]
     # `stream --save` and other callers keep their empty sessions unless they ask
     kept = store.start_session("clip.mp4", ref.label)
     store.end_session(kept)
-    assert len(store.sessions()) == 2
+    assert len(store.sessions()) == 3

@@ -229,3 +229,15 @@ def test_what_a_worker_prints_goes_to_the_app_log(punch_frames, tmp_path):
         handler.close()
     text = log.read_text(errors="replace")
     assert "Traceback" in text and "posecoach-no-such-block" in text
+
+
+def test_a_smaller_frame_sent_ahead_leaves_the_frame_before_it_whole(punch_frames, pose_cache):
+    """Each frame has a slot of the block's own size: a smaller frame written next never lands inside the
+    larger one the worker is still reading (a camera reopened at a lower resolution)."""
+    expected = pose_cache.get("punch_side").keypoints[:1]
+    small = Frame(1, punch_frames[1].t, cv2.resize(punch_frames[1].image, (360, 640)))
+    with PoseProcess() as pose:
+        assert pose.send_ahead(punch_frames[0]) and pose.send_ahead(small)
+        first = pose.process(punch_frames[0])
+        assert pose.process(small).image_size == (360, 640)
+    assert_same_poses([first.keypoints_px()], expected)

@@ -30,6 +30,7 @@ class PracticeHistory:
         self.store = store
         self.on_problem = on_problem
         self.session_id: int | None = None
+        self._keep_empty = False
         self.on_ended: Callable[[], None] = lambda: None  # e.g. refresh a history view
         self.on_ending: Callable[[int], None] = lambda session_id: None  # e.g. keep its reps for review
 
@@ -40,6 +41,8 @@ class PracticeHistory:
         """
         if self.session_id is not None:
             return
+        # Holds are not stored as reps: a hold practice keeps its session though it counted no rep.
+        self._keep_empty = reference is not None and reference.hold is not None
         try:
             self.session_id = self.store.start_session(
                 source, reference.label if reference else None,
@@ -61,6 +64,7 @@ class PracticeHistory:
             return
         self.on_ending(self.session_id)
         with contextlib.suppress(Exception):  # the session keeps its reps either way
-            self.store.end_session(self.session_id, drop_empty=True)  # a practice that counted nothing leaves nothing
+            # A practice that counted nothing leaves nothing (looking through the library while a video plays).
+            self.store.end_session(self.session_id, drop_empty=not self._keep_empty)
         self.session_id = None
         self.on_ended()

@@ -43,7 +43,7 @@ def _log_file() -> str | None:
     """The file the app logs to (ui/app.py configures logging), if it logs to one."""
     for logger in (LOG, logging.getLogger()):
         for handler in logger.handlers:
-            if isinstance(handler, logging.FileHandler):
+            if isinstance(handler, logging.FileHandler) and handler.baseFilename != os.path.abspath(os.devnull):
                 return handler.baseFilename
     return None
 
@@ -57,10 +57,13 @@ def start_worker(model: str) -> subprocess.Popen[bytes]:
     errors = _log_file()
     try:
         with contextlib.ExitStack() as files:
-            stderr = None if errors is None else files.enter_context(open(errors, "ab"))
+            stderr = None
+            if errors is not None:
+                with contextlib.suppress(OSError):  # a log that cannot be opened: the worker prints to ours
+                    stderr = files.enter_context(open(errors, "ab"))
             command = [sys.executable, "-c", _BOOTSTRAP.format(root=_PACKAGE_ROOT), model]
             proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
-    except OSError as exc:  # no interpreter to run it with (an embedded Python), or the log cannot be opened
+    except OSError as exc:  # no interpreter to run it with (an embedded Python)
         raise PoseProcessError(f"the pose process could not be started: {exc}") from exc
     _LIVE.add(proc)
     assert proc.stdout is not None
@@ -74,7 +77,9 @@ def start_worker(model: str) -> subprocess.Popen[bytes]:
         if status != READY:
             raise PoseProcessError(f"the pose process answered {status!r} on start")
     except WireClosed:
-        raise PoseProcessError(f"the pose process did not start (exit code {proc.wait()})") from None
+        code = proc.wait()
+        stop_worker(proc)  # closes its pipes
+        raise PoseProcessError(f"the pose process did not start (exit code {code})") from None
     except BaseException:
         stop_worker(proc)
         raise

@@ -126,14 +126,14 @@ class PoseProcess:
             self._new_block(h * w * 3)
         self._map()
         seq = self._count
-        slot = seq % SLOTS
+        offset = (seq % SLOTS) * self._slot_bytes  # slots of the block's size: a smaller frame never overlaps
         assert self._block is not None
-        rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=self._block.buf, offset=slot * h * w * 3)
+        rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=self._block.buf, offset=offset)
         cv2.cvtColor(image, cv2.COLOR_BGR2RGB, dst=rgb)  # converted and copied at once, without the GIL
         del rgb  # the block cannot close while a view of it exists
         stdin = self._proc.stdin
         assert stdin is not None
-        send_request(stdin, PROCESS, slot, seq, frame.t, h, w)
+        send_request(stdin, PROCESS, offset, seq, frame.t, h, w)
         stdin.flush()
         self._sent.append((frame, seq))
         self._count += 1

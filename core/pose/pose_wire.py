@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 NUM_LANDMARKS = 33
-# Requests: op, slot of the shared block the frame is in, sequence number, time (s), height, width.
-REQUEST = struct.Struct("<cBQdII")
+# Requests: op, byte offset of the frame in the shared block, sequence number, time (s), height, width.
+REQUEST = struct.Struct("<cQQdII")
 PROCESS, RESET, MAP, QUIT = b"P", b"R", b"M", b"Q"
 # Start and MAP are answered by READY (or ERROR and a text); a frame by its status and sequence number,
 # then the landmarks and the model's time (OK) or a length-prefixed UTF-8 message (ERROR).
@@ -39,9 +39,9 @@ def read_exact(stream: IO[bytes], n: int) -> bytes:
 
 
 def send_request(
-    stream: IO[bytes], op: bytes, slot: int = 0, seq: int = 0, t: float = 0.0, h: int = 0, w: int = 0
+    stream: IO[bytes], op: bytes, offset: int = 0, seq: int = 0, t: float = 0.0, h: int = 0, w: int = 0
 ) -> None:
-    stream.write(REQUEST.pack(op, slot, seq, t, h, w))
+    stream.write(REQUEST.pack(op, offset, seq, t, h, w))
 
 
 def text_record(text: str) -> bytes:

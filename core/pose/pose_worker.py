@@ -62,7 +62,7 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
     try:
         while True:
             try:
-                op, slot, seq, t, h, w = REQUEST.unpack(read_exact(requests, REQUEST.size))
+                op, offset, seq, t, h, w = REQUEST.unpack(read_exact(requests, REQUEST.size))
             except WireClosed:
                 return 0  # the app went away: nothing to answer
             if op == QUIT:
@@ -74,8 +74,8 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
                     block.close()
                 block = attach(read_text(requests))
                 replies.write(READY)
-            elif op == PROCESS and block is not None and (slot + 1) * h * w * 3 <= block.size:
-                rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=block.buf, offset=slot * h * w * 3)
+            elif op == PROCESS and block is not None and offset + h * w * 3 <= block.size:
+                rgb: NDArray[np.uint8] = np.ndarray((h, w, 3), np.uint8, buffer=block.buf, offset=offset)
                 try:
                     started = time.perf_counter()
                     pose = estimator.process_rgb(rgb, seq, t)
@@ -84,7 +84,7 @@ def serve(model: str, requests: IO[bytes], replies: IO[bytes]) -> int:
                     replies.write(error_reply(seq, f"{type(exc).__name__}: {exc}"))
                 del rgb  # the block cannot close while a view of it exists
             else:
-                replies.write(error_reply(seq, f"unexpected request {op!r} ({h}x{w}, slot {slot})"))
+                replies.write(error_reply(seq, f"unexpected request {op!r} ({h}x{w} at byte {offset})"))
             replies.flush()
     finally:
         estimator.close()
