@@ -8,6 +8,7 @@ model that flips back and forth would restart the person's tracking each time.
 from __future__ import annotations
 
 import statistics
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,8 +108,8 @@ class AutoPose:
     once AutoModelChoice finds full too slow. Same interface as PoseEstimator (process, reset, close, model).
 
     Not thread-safe, like PoseEstimator: the model is replaced inside `process`, on the one thread that runs
-    the pose, so no other thread ever sees it half-switched. Loading lite takes a fraction of a second once
-    in this process, about half a second in a worker process (the app), during which live video waits.
+    the pose, so no other thread ever sees it half-switched. Lite loads in this process in a fraction of a
+    second; a worker process for it (the app) starts in the background while full goes on.
     """
 
     def __init__(
@@ -124,6 +125,7 @@ class AutoPose:
         self._load = load or PoseEstimator  # in this process (CLI), or in a worker process (the app: pose_process)
         self._estimator = self._load(start_model(choice))
         self._notes: list[str] = []
+        self._loading: _Loading | None = None  # auto's faster model, loading in the background
 
     @property
     def model(self) -> str:
@@ -136,6 +138,7 @@ class AutoPose:
         return isinstance(self._estimator, PoseProcess) and self._estimator.send_ahead(frame)
 
     def process(self, frame: Frame) -> PoseFrame:
+        self._take_loaded()
         started = time.perf_counter()
         pose = self._estimator.process(frame)
         if self.chooser is not None and not self.chooser.decided:
@@ -143,21 +146,35 @@ class AutoPose:
             ms = self._estimator.last_ms if isinstance(self._estimator, PoseProcess) else None
             decision = self.chooser.observe(ms or (time.perf_counter() - started) * 1000.0, self._clock())
             if decision is not None:
-                self._notes.append(self._apply(decision.switch, decision.model, decision.note))
+                self._apply(decision.switch, decision.model, decision.note)
         return pose
 
-    def _apply(self, switch: bool, model: str, note: str) -> str:
-        """Switch to `model` if decided; the sentence to say. Loaded before the old one closes, so a model that
-        fails to load (a damaged file) leaves the running one in place, and the sentence says so."""
+    def _apply(self, switch: bool, model: str, note: str) -> None:
+        """Switch to `model` if decided, and say so. Loaded before the old one closes, so a model that fails to
+        load (a damaged file) leaves the running one in place, and the sentence says so. A worker process is
+        started in the background (half a second or more on a slow laptop): the running model goes on
+        meanwhile, and the next frame after it is ready runs on the new one."""
         if not switch:
-            return note
-        try:
-            faster = self._load(model)
-        except Exception as exc:  # noqa: BLE001 - any load failure means the same: stay on the running model
-            return f"auto: {model} could not be loaded ({exc}); staying on {self.model}"
+            self._notes.append(note)
+            return
+        self._loading = _Loading(model, note, self._load)
+        if self._load is PoseEstimator:  # in this process: a fraction of a second, loaded here
+            self._loading.run()
+            self._take_loaded()
+        else:
+            self._loading.start()
+
+    def _take_loaded(self) -> None:
+        loading = self._loading
+        if loading is None or not loading.done.is_set():
+            return
+        self._loading = None
+        if loading.estimator is None:
+            self._notes.append(f"auto: {loading.model} could not be loaded ({loading.error}); staying on {self.model}")
+            return
         self._estimator.close()
-        self._estimator = faster
-        return note
+        self._estimator = loading.estimator
+        self._notes.append(loading.note)
 
     def take_note(self) -> str:
         """What auto decided since the last call ('' if nothing): for the status line or the log."""
@@ -168,6 +185,8 @@ class AutoPose:
         self._estimator.reset()
 
     def close(self) -> None:
+        if self._loading is not None:
+            self._loading.cancel()  # a model still loading is closed by its thread when it is ready
         self._estimator.close()
 
     def __enter__(self) -> AutoPose:
@@ -175,3 +194,38 @@ class AutoPose:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Loading:
+    """A model being loaded for auto's switch (on its own thread, or run directly)."""
+
+    def __init__(self, model: str, note: str, load: Callable[[str], PoseEstimator | PoseProcess]) -> None:
+        self.model, self.note, self._load = model, note, load
+        self.estimator: PoseEstimator | PoseProcess | None = None
+        self.error: Exception | None = None
+        self.done = threading.Event()
+        self._lock = threading.Lock()
+        self._cancelled = False
+
+    def start(self) -> None:
+        threading.Thread(target=self.run, name="posecoach-pose-load", daemon=True).start()
+
+    def run(self) -> None:
+        try:
+            loaded = self._load(self.model)
+        except Exception as exc:  # noqa: BLE001 - any load failure means the same: stay on the running model
+            self.error = exc
+        else:
+            with self._lock:
+                if self._cancelled:
+                    loaded.close()
+                else:
+                    self.estimator = loaded
+        self.done.set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            self._cancelled = True
+            if self.estimator is not None:
+                self.estimator.close()
+                self.estimator = None
