@@ -107,6 +107,9 @@ class ReplayEstimator:
         lm[:, 0], lm[:, 1], lm[:, 2], lm[:, 3] = kp[:, 0] / w, kp[:, 1] / h, 0.0, kp[:, 2]
         return PoseFrame(frame.index, frame.t, lm, lm, (w, h))
 
+    def send_ahead(self, frame: Frame) -> bool:
+        return False  # like PoseEstimator: nothing to start before `process`
+
     def reset(self) -> None:
         self.resets += 1
 

@@ -138,7 +138,7 @@ def test_auto_starts_a_worker_for_lite_in_the_background_and_full_goes_on_meanwh
         def __init__(self, model: str) -> None:
             if model == "lite":
                 ready.wait(10)  # a slow start
-            self.model, self.closed = model, False
+            self.model, self.closed, self.last_ms = model, False, 60.0
 
         def process(self, frame: Frame) -> PoseFrame:
             empty = np.full((33, 4), np.nan, np.float32)

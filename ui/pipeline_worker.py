@@ -41,8 +41,8 @@ POSE_STOP_WAIT = 2.0
 # Drawn frames sent to the UI and not yet received: a UI thread held up (a slow reference, a dialog being
 # built) must not collect a queue of full-size images, so the pipeline stops drawing beyond this.
 MAX_VIEWS_IN_FLIGHT = 2
-# Frames whose pose is queued or running while the pipeline finishes an earlier one. Two keep the pose worker
-# busy from one frame to the next (its reply and the next request cross without waiting for this thread).
+# Frames whose pose is queued or running while the pipeline finishes an earlier one: the one the pose worker
+# is on, the next one already sent to it, and one more queued so that the next is there to send in time.
 POSE_AHEAD = 3
 LOG = logging.getLogger("posecoach")
 
@@ -138,8 +138,8 @@ class PipelineWorker(QObject):
         self._stop = threading.Event()
         self._in_flight = 0  # views emitted, not yet received by the window (see MAX_VIEWS_IN_FLIGHT)
         self._in_flight_lock = threading.Lock()
-        self._painted_since_drawn = True  # the window painted the last drawn frame (see MIN_DRAW_INTERVAL)
-        self._last_drawn: ViewFrame | None = None
+        self._last_drawn: ViewFrame | None = None  # a backlog draws again once the window painted it
+        self._last_painted: ViewFrame | None = None
         self.fps = 0.0  # processed frames per second, for the status bar
         self.frames = 0
         self.failures = 0
@@ -193,10 +193,9 @@ class PipelineWorker(QObject):
             self._in_flight = max(0, self._in_flight - 1)
 
     def view_painted(self, view: ViewFrame) -> None:
-        """The window painted `view` (UI thread): once it is the last drawn one, a backlog may draw the next."""
+        """The window painted `view` (UI thread): once that is the last drawn one, a backlog may draw the next."""
         with self._in_flight_lock:
-            if view is self._last_drawn:
-                self._painted_since_drawn = True
+            self._last_painted = view
 
     def _result(self, future: Future[Estimate | None]) -> Estimate | None:
         """The pose of a frame, waited for in slices so that a stop request is seen even if the model hangs;
@@ -232,7 +231,7 @@ class PipelineWorker(QObject):
             # each of its frames is drawn. A waiting frame means a backlog, whose frames the screen cannot all show.
             since = time.monotonic() - last_drawn
             with self._in_flight_lock:
-                shown = self._painted_since_drawn
+                shown = self._last_painted is self._last_drawn
                 draw = not pending or since >= MAX_DRAW_INTERVAL or (shown and since >= MIN_DRAW_INTERVAL)
                 draw = draw and self._in_flight < MAX_VIEWS_IN_FLIGHT
             try:  # everything of one frame: a fault in it is that frame's, the next one goes on
@@ -280,7 +279,6 @@ class PipelineWorker(QObject):
             return False
         with self._in_flight_lock:
             self._in_flight += 1
-            self._painted_since_drawn = False
             self._last_drawn = view
         self.frame_ready.emit(view)
         return True

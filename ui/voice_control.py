@@ -18,6 +18,7 @@ from core.match.combo_engine import ComboEngine
 from core.match.gestures import Command
 from core.match.live_events import Rep, rep_summary
 from core.voice.cues import VERBOSITIES, Cue, CuePolicy
+from core.voice.phrases import spoken_move
 from core.voice.speaker import Speaker
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class VoiceControl(QObject):
         elif command.name == "next":
             w.chooser.step(+1)
             chosen = w.session.references
-            name = chosen[0].move.replace("_", " ") if len(chosen) == 1 else "auto-detect"
+            name = spoken_move(chosen[0].move) if len(chosen) == 1 else "auto-detect"
             self.say(Cue(now, f"Next: {name}.", "command"))
         elif command.name == "end_set":
             scores = w.rep_scores

@@ -133,18 +133,16 @@ class AutoPose:
         return self._estimator.model
 
     def send_ahead(self, frame: Frame) -> bool:
-        """Let a worker process start on `frame` before `process` asks for it; True if it has (an estimator in
-        this process has nothing to start)."""
-        return isinstance(self._estimator, PoseProcess) and self._estimator.send_ahead(frame)
+        """Let a worker process start on `frame` before `process` asks for it; True if it has."""
+        return self._estimator.send_ahead(frame)
 
     def process(self, frame: Frame) -> PoseFrame:
         self._take_loaded()
-        started = time.perf_counter()
         pose = self._estimator.process(frame)
         if self.chooser is not None and not self.chooser.decided:
-            # A worker process times the model itself: a frame sent ahead was partly done before this call.
-            ms = self._estimator.last_ms if isinstance(self._estimator, PoseProcess) else None
-            decision = self.chooser.observe(ms or (time.perf_counter() - started) * 1000.0, self._clock())
+            # The model's own time (a worker process measures it itself: a frame sent ahead was partly done
+            # before this call).
+            decision = self.chooser.observe(self._estimator.last_ms, self._clock())
             if decision is not None:
                 self._apply(decision.switch, decision.model, decision.note)
         return pose

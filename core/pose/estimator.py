@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -131,6 +132,7 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking_confidence,
         )
         self._empty = np.full((NUM_LANDMARKS, 4), np.nan, np.float32)
+        self.last_ms = 0.0  # the model's time for the last frame (auto's choice reads it, as PoseProcess's)
 
     def process(self, frame: Frame) -> PoseFrame:
         return self.process_rgb(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.index, frame.t)
@@ -138,7 +140,9 @@ class PoseEstimator:
     def process_rgb(self, rgb: NDArray[Any], index: int, t: float) -> PoseFrame:
         """The pose of an RGB image (the pose worker process gets its frames converted already)."""
         h, w = rgb.shape[:2]
+        started = time.perf_counter()
         result = self._pose.process(rgb)
+        self.last_ms = (time.perf_counter() - started) * 1000.0
         if result.pose_landmarks is None:
             return PoseFrame(index, t, self._empty, self._empty, (w, h))
         lm = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark], np.float32)
@@ -146,6 +150,10 @@ class PoseEstimator:
         if result.pose_world_landmarks is not None:
             world = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_world_landmarks.landmark], np.float32)
         return PoseFrame(index, t, lm, world, (w, h))
+
+    def send_ahead(self, frame: Frame) -> bool:
+        """PoseProcess's: in this process there is nothing to start before `process`."""
+        return False
 
     def reset(self) -> None:
         """Forget tracking state so the next frame starts a new source."""

@@ -39,7 +39,7 @@ from .pose_wire import (
     read_exact,
     read_text,
     send_request,
-    send_text,
+    text_record,
     unpack_pose,
 )
 
@@ -173,7 +173,8 @@ class PoseProcess:
         stdin, stdout = self._proc.stdin, self._proc.stdout
         assert stdin is not None and stdout is not None
         send_request(stdin, MAP)
-        send_text(stdin, b"", self._block.name)
+        stdin.write(text_record(self._block.name))
+        stdin.flush()
         if read_exact(stdout, 1) != READY:
             raise PoseProcessError("the pose process could not map the frame buffer")
         self._mapped = True

@@ -107,7 +107,7 @@ class LivePipeline:
     def send_ahead(self, frame: Frame) -> bool:
         """Start `frame`'s pose before `estimate` asks for it, where the estimator can (a worker process);
         True if it started. Frames go ahead in the order `estimate` will take them."""
-        return isinstance(self.estimator, AutoPose) and self.estimator.send_ahead(frame)
+        return self.estimator.send_ahead(frame)
 
     def estimate(self, frame: Frame, restart: bool = False) -> Estimate:
         """The frame's pose; `restart`: a new source, tracking starts afresh (and `draw` clears the trails).

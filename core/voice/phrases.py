@@ -61,15 +61,16 @@ def summary_phrase(reps: int, best: float | None, mean: float | None) -> str:
 def run_phrase(run: ComboRun) -> str:
     """A combination run: its score, then at most two things that went wrong, else that all was in order."""
     said = f"Combination: {number_words(round(run.score))}."
-    problems = [f"Skipped {_technique(run.labels[i])}." for i in run.missing]
+    problems = [f"Skipped {spoken_move(run.labels[i])}." for i in run.missing]
     problems += [f"Swapped {number_words(a + 1)} and {number_words(b + 1)}." for a, b in run.swapped]
-    problems += [f"Wrong side: {_technique(run.labels[i])}." for i in run.wrong_side]
+    problems += [f"Wrong side: {spoken_move(run.labels[i])}." for i in run.wrong_side]
     return " ".join([said, *problems[:2]]) if problems else f"{said} All in order."
 
 
-def _technique(label: str) -> str:
-    """'Cross / straight, right - side' -> 'cross, right': the name a coach would say."""
-    move = re.sub(r"\s*\(.*?\)", "", move_of(label) or label)  # "front kick (teep)": the first name is enough
+def spoken_move(label: str) -> str:
+    """A move's name as a coach says it: 'Cross / straight, right - side' (or its move) -> 'cross, right'."""
+    # "Front kick (teep)": the first name is enough; a user's "front_kick" is said as two words.
+    move = re.sub(r"\s*\(.*?\)", "", move_of(label) or label).replace("_", " ")
     name, _, side = move.partition(",")
     return f"{name.split('/')[0].strip().lower()}{',' + side if side else ''}"
 
