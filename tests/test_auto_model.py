@@ -88,6 +88,7 @@ def test_the_window_on_auto_switches_to_lite_and_says_so(make_window, qtbot, tmp
     if window.worker.running_model != "lite":
         window.open_source(PUNCH)
         qtbot.waitUntil(lambda: window.worker.running_model == "lite", timeout=30_000)
+    qtbot.waitUntil(lambda: bool(notes), timeout=5_000)  # the note crosses from the pipeline thread after the switch
     assert len(notes) == 1 and notes[0].startswith("Pose model: lite, because full holds only")
     qtbot.wait(250)  # the text timer shows the model beside the frame rate
     assert window.status_fps.text().startswith("lite ")

@@ -190,3 +190,15 @@ def test_corrections_name_the_part_that_is_off(hold_lib):
         update = engine.push(row, (a + k) / FPS, "mediapipe33")
         said |= {f.message for f in update.feedback}
     assert any(m.startswith("left leg:") for m in said), said
+
+
+def test_a_hold_filmed_from_the_other_side_is_timed_the_same(hold_lib, constructed, tmp_path, capsys):
+    """The same stream as a camera on the other side of the room sees it (x flipped, left and right kept)."""
+    path, truth = constructed
+    stream = np.load(path)
+    stream[..., 0] = 1920 - stream[..., 0]  # the set's pixels of a 1920-wide frame
+    np.save(tmp_path / "turned.npy", stream)
+    holds = [e for e in _stream(tmp_path / "turned.npy", hold_lib, capsys) if e.get("event") == "hold"]
+    assert len(holds) == 2
+    for hold, seconds in zip(holds, truth, strict=True):
+        assert abs(hold["duration"] - seconds) <= 0.2

@@ -30,6 +30,7 @@ from ..pose.skeleton import (
     PELVIS,
     to_coco17,
 )
+from .facing import facing_of, opposite
 
 # Below this confidence a joint counts as missing (NaN); above it, confidence weights the joint.
 MIN_CONFIDENCE = 0.3
@@ -121,15 +122,22 @@ class Normalisation:
     scale: float
     roll: float
     bone_lengths: NDArray[np.float64]  # (B,) full length of each bone in input units
+    facing: int = 0  # +1 / -1 facing image right / left in a side view, 0 unclear (core.features.facing)
+    flip: bool = False  # x is flipped: the person faces the other way than what they are compared with
 
 
-def estimate_normalisation(keypoints: NDArray[Any], skeleton: str) -> Normalisation:
-    """Torso length and camera roll of (T, K, 3) keypoints (confidence-filtered, NaN-aware)."""
+def estimate_normalisation(keypoints: NDArray[Any], skeleton: str, face: int = 0) -> Normalisation:
+    """Torso length, camera roll and facing of (T, K, 3) keypoints (confidence-filtered, NaN-aware).
+
+    `face`: the facing of what the features will be compared with (a reference's); x is flipped when this
+    person clearly faces the other way.
+    """
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
     weight = confidence_weight(coco[..., 2])
     xy = np.where((weight > 0)[..., None], coco[..., :2], np.nan)
     scale = body_scale(xy)
-    return Normalisation(scale, roll_angle(xy), bone_lengths(xy, scale))
+    facing = facing_of(xy, scale)
+    return Normalisation(scale, roll_angle(xy), bone_lengths(xy, scale), facing, opposite(facing, face))
 
 
 _MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}
@@ -166,8 +174,8 @@ def bone_lengths(xy: NDArray[np.float32], scale: float) -> NDArray[np.float64]:
 def compute_features(keypoints: NDArray[Any], skeleton: str, norm: Normalisation | None = None) -> Features:
     """(T, K, 3) keypoints (x, y, confidence; NaN missing) -> Features.
 
-    `norm` fixes scale, roll and bone lengths (estimated elsewhere, e.g. on the matched segment only); by
-    default they are estimated over all frames given.
+    `norm` fixes scale, roll, bone lengths and flip (estimated elsewhere, e.g. on the matched segment only,
+    facing a reference); by default they are estimated over all frames given, and x is not flipped.
     """
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
     weight = confidence_weight(coco[..., 2])
@@ -179,6 +187,8 @@ def compute_features(keypoints: NDArray[Any], skeleton: str, norm: Normalisation
         c, s = np.cos(roll), np.sin(roll)
         # Rotate by -roll so the median trunk points up (x right, y down image coordinates).
         xy = np.stack([c * xy[..., 0] + s * xy[..., 1], -s * xy[..., 0] + c * xy[..., 1]], axis=-1)
+    if norm.flip:
+        xy = xy * np.array([-1.0, 1.0], np.float32)  # facing the other way: left and right stay as they are
     if not np.isfinite(scale) or scale <= 0:
         scale = 1.0  # nothing measurable: features will be NaN anyway
 

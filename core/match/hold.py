@@ -181,7 +181,7 @@ class HoldEngine:
         """Score, part scores and whether the pose is held, for one visible frame; feeds the hold in progress."""
         self.recent.append(coco[0])
         if len(self.recent) >= 3 and (self.norm is None or self.frame_index % RENORMALISE_EVERY == 0):
-            self.norm = self.lengths.update(np.stack(self.recent), COCO17)
+            self.norm = self.lengths.update(np.stack(self.recent), COCO17, self.pose.norm.facing)
         if self.norm is None:
             return None, dict(_NO_PARTS), False
         feats = compute_features(coco, COCO17, self.norm)

@@ -16,7 +16,7 @@ is scored on the calibrated scale of core.score.scoring.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -98,14 +98,14 @@ class LiveBoneLengths:
     def __init__(self) -> None:
         self._ratios: NDArray[np.float64] | None = None
 
-    def update(self, recent: NDArray[Any], skeleton: str) -> Normalisation:
-        """Normalisation for (T, K, 3) recent keypoints."""
-        norm = estimate_normalisation(recent, skeleton)
+    def update(self, recent: NDArray[Any], skeleton: str, face: int = 0) -> Normalisation:
+        """Normalisation for (T, K, 3) recent keypoints, compared with a pose facing `face`."""
+        norm = estimate_normalisation(recent, skeleton, face)
         if not np.isfinite(norm.scale) or norm.scale <= 0:
             return norm
         ratios = norm.bone_lengths / norm.scale
         self._ratios = ratios if self._ratios is None else np.maximum(self._ratios, ratios)
-        return Normalisation(norm.scale, norm.roll, self._ratios * norm.scale)
+        return replace(norm, bone_lengths=self._ratios * norm.scale)
 
     def forget(self) -> None:
         self._ratios = None

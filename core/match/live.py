@@ -120,7 +120,7 @@ class LiveEngine:
             self.recent.append(coco[0])
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
         if renormalise and len(self.recent) >= 3:
-            self.norm = estimate_normalisation(np.stack(self.recent), "coco17")
+            self.norm = estimate_normalisation(np.stack(self.recent), "coco17", self.prepared.facing)
 
         new_rep: Rep | None = None
         # Resample the stream to the reference frame rate, as the offline scorer does.

@@ -17,7 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..features.bones import Features, active_features, compute_features, mirror_keypoints, part_costs, total_cost
+from ..features.bones import (
+    Features,
+    active_features,
+    compute_features,
+    estimate_normalisation,
+    mirror_keypoints,
+    part_costs,
+    total_cost,
+)
 from ..match.align import anchored_distance
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import PARTS
@@ -77,12 +85,12 @@ class Recognition:
         }
 
 
-def take_features(take: PoseSequence, fps: float, mirror: bool = False) -> Features:
-    """The take's active features at the reference frame rate."""
+def take_features(take: PoseSequence, fps: float, mirror: bool = False, face: int = 0) -> Features:
+    """The take's active features at the reference frame rate, compared with a move facing `face`."""
     kp = take.keypoints[resample_indices(len(take), take.fps, fps)]
     if mirror:
         kp = mirror_keypoints(kp, take.skeleton)
-    return active_features(compute_features(kp, take.skeleton))
+    return active_features(compute_features(kp, take.skeleton, estimate_normalisation(kp, take.skeleton, face)))
 
 
 def rank(matches: dict[int, float]) -> tuple[list[int], float]:
@@ -94,14 +102,15 @@ def rank(matches: dict[int, float]) -> tuple[list[int], float]:
 
 
 def match_distances(take: PoseSequence, prepared: list[PreparedReference], mirror: bool = False) -> dict[int, float]:
-    """Recognition distance of the take to each move (by index); the take's features once per frame rate."""
-    feats: dict[float, Features] = {}
+    """Recognition distance of the take to each move (by index); the take's features once per frame rate and
+    facing."""
+    feats: dict[tuple[float, int], Features] = {}
     distances: dict[int, float] = {}
     for k, p in enumerate(prepared):
-        fps = p.reference.fps
-        if fps not in feats:
-            feats[fps] = take_features(take, fps, mirror)
-        distances[k] = recognition_distance(feats[fps], p)
+        key = (p.reference.fps, p.facing)
+        if key not in feats:
+            feats[key] = take_features(take, p.reference.fps, mirror, p.facing)
+        distances[k] = recognition_distance(feats[key], p)
     return distances
 
 

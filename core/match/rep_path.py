@@ -39,7 +39,7 @@ def rep_path(coco: NDArray[Any], prepared: PreparedReference, mirror: bool | Non
 def _aligned(kp: NDArray[np.float32], seen: NDArray[np.bool_], prepared: PreparedReference
              ) -> tuple[NDArray[np.int64], float]:  # fmt: skip
     """The anchored path and its mean cost."""
-    feats = compute_features(kp, COCO17, estimate_normalisation(kp[seen], COCO17))
+    feats = compute_features(kp, COCO17, estimate_normalisation(kp[seen], COCO17, prepared.facing))
     cost = total_cost(part_costs(feats, prepared.features), prepared.weights)  # (N, T)
     fill = float(np.nanmax(cost)) if np.isfinite(cost).any() else 1.0
     cost = np.nan_to_num(cost, nan=fill)

@@ -103,6 +103,7 @@ class PreparedReference:
     example_features: tuple[Features, ...] = ()  # the active span of every example (core.match.recognition)
     # (N, P) factor on a take's part distance per reference frame (core.score.tolerance); None with one example.
     part_scale: NDArray[np.float64] | None = None
+    facing: int = 0  # which way the first example faces (core.features.facing): takes are compared facing it
 
     @cached_property
     def strike(self) -> StrikeProfile:
@@ -122,11 +123,15 @@ class PreparedReference:
 
     @classmethod
     def from_reference(cls, ref: Reference) -> PreparedReference:
-        feats = compute_features(ref.keypoints, ref.skeleton)
+        norm = estimate_normalisation(ref.keypoints, ref.skeleton)
+        feats = compute_features(ref.keypoints, ref.skeleton, norm)
         weights = np.array([ref.weights.get(p, 1.0) for p in PARTS], dtype=float)
-        others = [compute_features(e, ref.skeleton) for e in ref.extra_examples]
+        # A coach may film the examples from both sides: each faces the first one.
+        others = [compute_features(e, ref.skeleton, estimate_normalisation(e, ref.skeleton, norm.facing))
+                  for e in ref.extra_examples]  # fmt: skip
         examples = tuple(active_features(f) for f in (feats, *others))
-        return cls(ref, feats, weights, examples, tolerance_scale(feats, others) if others else None)
+        scale = tolerance_scale(feats, others) if others else None
+        return cls(ref, feats, weights, examples, scale, norm.facing)
 
     @cached_property
     def rest_distance(self) -> float:
@@ -220,7 +225,7 @@ def _locate(
     kp: NDArray[np.float32], skeleton: str, prepared: PreparedReference, norm: Normalisation | None
 ) -> tuple[Features, NDArray[np.float32], Segment]:
     """The take's features, the (N, M) frame-pair cost and the best segment; only (N, M) is kept whole."""
-    feats = compute_features(kp, skeleton, norm)
+    feats = compute_features(kp, skeleton, norm or estimate_normalisation(kp, skeleton, prepared.facing))
     n, m = len(prepared), len(feats)
     cost = np.empty((n, m), np.float32)
     step = max(1, COST_SLICE_CELLS // n)
@@ -239,7 +244,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
-    norm = estimate_normalisation(kp[found.start : found.end + 1], take.skeleton)
+    norm = estimate_normalisation(kp[found.start : found.end + 1], take.skeleton, prepared.facing)
     feats, cost, segment = _locate(kp, take.skeleton, prepared, norm)
     path = warp_path(cost, segment)
     n = len(prepared)

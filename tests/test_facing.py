@@ -1,0 +1,113 @@
+"""A person facing the other way than the reference (the laptop on the other side of the room), on real data.
+
+"Turned around" is what a camera on the other side sees of a side view: x flipped about the frame's
+centre, left and right kept. A mirror image (x flipped and left and right swapped) is the other stance, a
+different thing: tests/test_sides.py and test_scoring_real's mirror test keep that apart.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.features.bones import estimate_normalisation
+from core.frame.sources import load_keypoint_array
+from core.library.labelled_takes import labelled_segments, load_labelled_take
+from core.library.references import make_reference, with_examples
+from core.match.live import LiveEngine
+from core.match.recognition import recognize
+from core.pose.estimator import PoseSequence
+from core.score.scoring import PreparedReference, score_take
+
+from .conftest import TESTDATA
+
+MUAYTHAI = TESTDATA / "muaythai"
+MUAYTHAI_WIDTH = 1920  # the set's keypoints are pixels of a 1920x1080 frame
+
+
+def turned(seq: PoseSequence) -> PoseSequence:
+    kp = seq.keypoints.copy()
+    width = seq.frame_size[0] if seq.frame_size else MUAYTHAI_WIDTH
+    kp[..., 0] = width - kp[..., 0]
+    return PoseSequence(kp, seq.skeleton, seq.fps, seq.frame_size, seq.source)
+
+
+@pytest.fixture(scope="module")
+def punch(pose_cache) -> PoseSequence:
+    return pose_cache.get("punch_side")
+
+
+@pytest.fixture(scope="module")
+def jab(punch) -> PreparedReference:
+    return PreparedReference.from_reference(make_reference(punch.slice(8, 96), "jab", "side"))
+
+
+def _facing(seq: PoseSequence) -> int:
+    return estimate_normalisation(seq.keypoints, seq.skeleton).facing
+
+
+def test_a_side_view_shows_its_facing_and_a_front_view_none(pose_cache, punch):
+    assert _facing(punch) == 1
+    assert _facing(turned(punch)) == -1
+    for front in ("squat_front_air", "dance_a_benchmark", "dance_a_other_person"):
+        assert _facing(pose_cache.get(front)) == 0, front  # never flipped: its left shoulder stays left
+
+
+def test_the_punch_turned_around_scores_as_filmed(punch, jab):
+    assert score_take(punch, jab).score >= 97
+    assert score_take(turned(punch), jab).score >= 97
+    # The reference turned around instead: the take is compared facing it.
+    turned_jab = PreparedReference.from_reference(make_reference(turned(punch).slice(8, 96), "jab", "side"))
+    assert turned_jab.facing == -1
+    assert score_take(punch, turned_jab).score >= 97
+
+
+def test_examples_filmed_from_both_sides_are_one_move(punch, jab):
+    """A coach records one take from each side of the room: the second example faces the first."""
+    ref = make_reference(punch.slice(8, 96), "jab", "side")
+    both = PreparedReference.from_reference(with_examples(ref, [ref.keypoints, turned(punch).slice(8, 96).keypoints]))
+    first, second = both.example_features
+    assert np.allclose(first.bones, second.bones, atol=1e-4, equal_nan=True)
+    assert score_take(turned(punch), both).score >= 97
+
+
+def _take(name: str) -> tuple[PoseSequence, list]:
+    seq, labels = load_labelled_take(MUAYTHAI / "train" / f"{name}.npy")
+    return seq, labelled_segments(labels)
+
+
+def _reference(move: str) -> PreparedReference:
+    keypoints, skeleton = load_keypoint_array(MUAYTHAI / "references" / f"{move}.npy")
+    seq = PoseSequence(keypoints, skeleton, 30.0, (1920, 1080), move)
+    return PreparedReference.from_reference(make_reference(seq, move, "side"))
+
+
+def _count(engine: LiveEngine, seq: PoseSequence) -> int:
+    reps = 0
+    for k, row in enumerate(seq.keypoints):
+        update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton)
+        reps += update.new_rep is not None
+    return reps + len(engine.finish())
+
+
+@pytest.mark.parametrize(
+    ("take", "move"), [("front_kick_left_6", "front_kick_left"), ("straight_right_5", "straight_right")]
+)
+def test_live_counts_another_persons_take_turned_around_as_filmed(take, move):
+    seq, segments = _take(take)
+    ref = _reference(move)
+    as_filmed = _count(LiveEngine(ref), seq)
+    around = _count(LiveEngine(ref), turned(seq))
+    print(take, "labelled", len(segments), "as filmed", as_filmed, "turned around", around)
+    assert as_filmed >= len(segments) - 1
+    assert abs(around - as_filmed) <= 1
+
+
+def test_recognition_names_a_turned_take_as_it_names_it_filmed():
+    refs = [_reference(m) for m in ("straight_left", "straight_right", "hook_head_left", "front_kick_left")]
+    seq, segments = _take("straight_left_6")
+    named = {}
+    for label, s in (("filmed", seq), ("turned", turned(seq))):
+        named[label] = [recognize(s.slice(max(0, g.start - 5), g.end + 5), refs).candidates[0].move for g in segments]
+    assert named["filmed"].count("straight_left") >= len(segments) - 1
+    assert named["turned"] == named["filmed"]
