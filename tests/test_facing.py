@@ -111,3 +111,22 @@ def test_recognition_names_a_turned_take_as_it_names_it_filmed():
         named[label] = [recognize(s.slice(max(0, g.start - 5), g.end + 5), refs).candidates[0].move for g in segments]
     assert named["filmed"].count("straight_left") >= len(segments) - 1
     assert named["turned"] == named["filmed"]
+
+
+def test_the_ghost_faces_the_way_the_person_faces(punch, jab):
+    """The coach's pose drawn over a person turned around is turned too: the jab reaches where they reach."""
+    from core.pose.skeleton import to_coco17
+    from core.view.overlay import ghost_keypoints
+
+    ref_coco = to_coco17(jab.reference.keypoints, jab.reference.skeleton)
+    for seq, flipped in ((punch, False), (turned(punch), True)):
+        engine = LiveEngine(jab)
+        coco = to_coco17(seq.keypoints, seq.skeleton)
+        reach = coco[:, 9, 0] - coco[:, 5, 0]  # left wrist from left shoulder, x
+        peak = int(np.nanargmax(np.abs(reach)))
+        for k in range(peak + 1):
+            update = engine.push(seq.keypoints[k], k / seq.fps, seq.skeleton)
+        assert engine.ghost_flipped == flipped
+        ghost = ghost_keypoints(ref_coco[update.ref_frame], coco[peak], seq.frame_size, engine.ghost_flipped)
+        ghost_reach = ghost[9, 0] - ghost[5, 0]
+        assert np.sign(ghost_reach) == np.sign(reach[peak]) and abs(ghost_reach) > 0.3 * abs(reach[peak])

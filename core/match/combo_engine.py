@@ -36,6 +36,11 @@ class ComboEngine:
         """The technique expected now (the ghost draws it)."""
         return self.follower.engines[self.follower.expected].ref
 
+    @property
+    def ghost_flipped(self) -> bool:
+        """The expected technique's ghost faces the other way (core.match.live.LiveEngine.ghost_flipped)."""
+        return self.follower.engines[self.follower.expected].ghost_flipped
+
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         update = self.follower.push(keypoints, t, skeleton)
         self._take(update.events)

@@ -126,6 +126,11 @@ class HoldEngine:
         # The parts the key pose shows: a take that hides one of them for long is told to step back.
         self._needed = parts_with_all_bones(self.pose.key.weight[0] > 0)
 
+    @property
+    def ghost_flipped(self) -> bool:
+        """The key pose drawn over the person faces the other way (core.match.live.LiveEngine.ghost_flipped)."""
+        return self.norm is not None and self.norm.flip
+
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds."""
         if self.t0 is None:

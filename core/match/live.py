@@ -100,6 +100,12 @@ class LiveEngine:
         self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
         self._keep_s = self.history / self.ref.fps + 1.0
 
+    @property
+    def ghost_flipped(self) -> bool:
+        """The reference drawn over the person must be flipped in x to face the way they do: this engine
+        mirrors the person, or they face the other way than the reference (core.features.facing), not both."""
+        return self.mirror != (self.norm is not None and self.norm.flip)
+
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
         if self.t0 is None:

@@ -176,7 +176,7 @@ class LivePipeline:
             cached = self._ref_coco[ref.label] = (ref, to_coco17(ref.keypoints, ref.skeleton))
         ref_coco = cached[1]
         frame = min(update.ref_frame, len(ref_coco) - 1)
-        return ghost_keypoints(ref_coco[frame], coco, size)
+        return ghost_keypoints(ref_coco[frame], coco, size, engine.ghost_flipped)
 
     def close(self) -> None:
         self.estimator.close()

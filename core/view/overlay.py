@@ -102,9 +102,10 @@ def _anchor(kp: NDArray[Any]) -> tuple[NDArray[Any], float] | None:
 
 
 def ghost_keypoints(
-    ref_kp: NDArray[Any], take_kp: NDArray[Any] | None, frame_size: tuple[int, int]
+    ref_kp: NDArray[Any], take_kp: NDArray[Any] | None, frame_size: tuple[int, int], flip: bool = False
 ) -> NDArray[Any] | None:
-    """The reference pose moved and scaled onto the person (hips on hips, same trunk length).
+    """The reference pose moved and scaled onto the person (hips on hips, same trunk length); `flip` turns it
+    about the hips to face the way the person faces.
 
     With nobody to stand on, the ghost stands at the side of the frame so the student can still follow.
     """
@@ -119,7 +120,10 @@ def ghost_keypoints(
     else:
         hip, size = target
     out = ref_kp.copy()
-    out[:, :2] = (ref_kp[:, :2] - ref_hip) * (size / ref_size) + hip
+    offset = (ref_kp[:, :2] - ref_hip) * (size / ref_size)
+    if flip:
+        offset[:, 0] = -offset[:, 0]
+    out[:, :2] = offset + hip
     return out
 
 
