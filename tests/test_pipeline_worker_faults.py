@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -161,14 +162,20 @@ def test_sources_played_and_switched_leave_no_capture_threads_behind(make_window
     from PySide6.QtCore import QThread
 
     window = make_window(Library(tmp_path / "lib"))
+    on_ui_thread: list[bool] = []
     for _ in range(2):
         with qtbot.waitSignal(window.source_ended, timeout=60_000):
             window.open_source(PUNCH)  # played to its end
+            # Let go on the UI thread: destroyed on its own thread, a worker deadlocked the app (capture_control).
+            weakref.finalize(window.capture.worker, lambda: on_ui_thread.append(threading.current_thread() is
+                                                                                threading.main_thread()))  # fmt: skip
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(SQUAT)
     with qtbot.waitSignal(window.source_opened, timeout=30_000):
         window.open_source(PUNCH)  # switched while the squat plays
     qtbot.waitUntil(lambda: len(window.capture.findChildren(QThread)) <= 1, timeout=10_000)
+    qtbot.waitUntil(lambda: len(on_ui_thread) == 2, timeout=10_000)
+    assert all(on_ui_thread)
 
 
 def test_a_camera_stuck_in_its_driver_when_the_window_closes_does_not_abort_the_app(qtbot, tmp_path, monkeypatch):

@@ -54,12 +54,17 @@ class CaptureControl(QObject):
 
     def finished_by_itself(self) -> None:
         """The source ended on its own (a file): the thread is ending, nothing to stop."""
-        if self.thread is not None:
-            # Owned by this object (its Qt parent), so dropping our reference would keep it for good: one
-            # QThread object more with every video played to its end.
-            self.thread.finished.connect(self.thread.deleteLater)
-            if self.thread.isFinished():  # ended before its `ended` reached us (deleteLater twice is safe)
-                self.thread.deleteLater()
+        if self.thread is not None and self.worker is not None:
+            # Kept until the thread has finished, then let go here on the UI thread. Dropped now, the worker's
+            # last reference would be the one its ending run() holds, and it would be destroyed on the capture
+            # thread: its QObject destructor waits there for the GIL while holding Qt's connection lock, and
+            # the UI thread, holding the GIL, waits for that lock as soon as it connects anything (opening the
+            # Record dialog at a video's end froze the app so, in a test run). The thread itself is owned by
+            # this object (its Qt parent) and is deleted then too, not one QThread more per video played.
+            self.stale.append((self.thread, self.worker))
+            self.thread.finished.connect(self._forget_finished)
+            if self.thread.isFinished():  # ended before its `ended` reached us
+                self._forget_finished()
         self.worker = None
         self.thread = None
 
@@ -81,6 +86,7 @@ class CaptureControl(QObject):
         return False
 
     def _forget_finished(self) -> None:
+        """Let go of the kept threads that have finished, and of their workers; on the UI thread."""
         running = []
         for thread, worker in self.stale:
             if thread.isFinished():

@@ -42,7 +42,7 @@ from .voice_control import VoiceControl
 LOG = logging.getLogger("posecoach")
 # Pipeline threads that did not stop at shutdown: kept referenced and without a parent, so that deleting the
 # window never destroys a running QThread (Qt aborts the process then); they end when their frame does.
-_UNFINISHED: list[QThread] = []
+_UNFINISHED: list[tuple[QThread, PipelineWorker]] = []
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.webm);;All files (*)"
 
 
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
             if not self._pipeline_thread.wait(10_000):
                 LOG.error("the pipeline thread did not stop within 10 s; the pose model may still be busy")
                 self._pipeline_thread.setParent(None)
-                _UNFINISHED.append(self._pipeline_thread)
+                _UNFINISHED.append((self._pipeline_thread, self.worker))  # not destroyed on its own thread
             self.worker = None
 
 
