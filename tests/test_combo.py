@@ -71,6 +71,24 @@ def test_every_run_is_found_with_its_skip_and_its_swap(followed):
     assert runs[3].score < min(r.score for r in runs[:3])  # a skipped technique counts 0
 
 
+def test_a_runs_problems_are_said_and_shown_alike(followed):
+    """The voice and the sequence bar word the same problems, in the same order."""
+    from core.voice.phrases import run_phrase
+
+    _, _, runs = followed
+    skipped, swapped = runs[3], runs[4]
+    assert [(p.kind, p.positions) for p in skipped.problems] == [("skipped", (2,))]
+    assert skipped.problems[0].label == skipped.labels[2]
+    assert [(p.kind, p.positions) for p in swapped.problems] == [("swapped", (1, 2))]
+    assert run_phrase(swapped).endswith("Swapped two and three.")
+    assert run_phrase(runs[0]).endswith("All in order.") and runs[0].problems == ()
+    pytest.importorskip("PySide6")
+    from ui.sequence_bar import run_verdict
+
+    assert [text for text, _ in run_verdict(swapped)][1] == "swapped 2 and 3"
+    assert "all in order" in [text for text, _ in run_verdict(runs[0])]
+
+
 def test_the_issues_combination_reads_a_swap_whose_hook_also_looks_like_the_jab(starter, by_stem):
     # Jab, cross, left hook, right low kick, with hook and cross swapped: the hook also matches the jab, and
     # used to restart the run (jab, jab); another member's low kick lies far from the single kick reference.

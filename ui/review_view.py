@@ -143,7 +143,7 @@ class ReviewView(QWidget):
         part, correction = take.worst
         coach = self._coach(take)
         ghost = coach.coco[i] if self.ghost.isChecked() else None
-        left = student_panel(take.image(j), take.keypoints[j], PANEL_HEIGHT, part, ghost)
+        left = student_panel(take.image(j), take.keypoints[j], PANEL_HEIGHT, part, ghost, take.alignment.ghost_flipped)
         caption = f"rep {take.rep.index}  {take.rep.score:.0f}  {self.speed:g}x"
         correction = correction if part is not None else NOTHING_TO_CORRECT
         self.video.set_image(compose(left, coach.draw(i, part), caption, part, correction, take.rep.score))

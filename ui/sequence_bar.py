@@ -20,15 +20,16 @@ DONE, NOW, TODO, BAD = QColor("#3fbf5f"), QColor("#ffd23f"), QColor("#5a5a66"), 
 def run_verdict(run: ComboRun) -> list[tuple[str, QColor]]:
     """The last run in a few words, each with its colour."""
     lines = [(f"Run {run.run}: {run.score:.0f}", DONE if run.score >= 70 else NOW)]
-    for i in run.missing:
-        lines.append((f"skipped {move_of(run.labels[i])}", BAD))
-    for a, b in run.swapped:
-        lines.append((f"swapped {a + 1} and {b + 1}", BAD))
-    for i in run.wrong_side:
-        lines.append((f"wrong side: {move_of(run.labels[i])}", BAD))
+    for problem in run.problems:
+        if problem.kind == "swapped":
+            a, b = problem.positions
+            lines.append((f"swapped {a + 1} and {b + 1}", BAD))
+        else:
+            what = "skipped" if problem.kind == "skipped" else "wrong side:"
+            lines.append((f"{what} {move_of(problem.label or '')}", BAD))
     if run.extra:
         lines.append((f"{len(run.extra)} extra", NOW))
-    if not (run.missing or run.swapped or run.wrong_side):
+    if not run.problems:
         lines.append(("all in order", DONE))
     if run.rhythm is not None:
         lines.append((f"rhythm {run.rhythm:.1f}x", TODO.lighter(200)))

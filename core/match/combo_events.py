@@ -41,6 +41,16 @@ class TechniqueDone:
 
 
 @dataclass(frozen=True)
+class RunProblem:
+    """One thing wrong in a run: a position skipped or done with the wrong side (`label` expected there), or
+    two neighbouring positions swapped. Positions count from 0."""
+
+    kind: str  # "skipped", "swapped" or "wrong_side"
+    positions: tuple[int, ...]
+    label: str | None = None
+
+
+@dataclass(frozen=True)
 class ComboRun:
     """One performance of the whole combination, judged against its order."""
 
@@ -58,6 +68,15 @@ class ComboRun:
     @property
     def order_ok(self) -> bool:
         return not self.swapped
+
+    @property
+    def problems(self) -> tuple[RunProblem, ...]:
+        """What went wrong, in the order a coach says it (skipped, swapped, wrong side): the sequence bar and
+        the voice word it each their own way."""
+        out = [RunProblem("skipped", (i,), self.labels[i]) for i in self.missing]
+        out += [RunProblem("swapped", (a, b)) for a, b in self.swapped]
+        out += [RunProblem("wrong_side", (i,), self.labels[i]) for i in self.wrong_side]
+        return tuple(out)
 
     @property
     def start(self) -> float:

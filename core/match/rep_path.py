@@ -7,6 +7,7 @@ path afterwards, so it is recomputed from the rep's own frames: the whole refere
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,15 @@ from ..score.feedback import PART_SCORE_TO_MENTION, FeedbackItem
 from ..score.scoring import PreparedReference
 
 
+@dataclass(frozen=True)
+class RepAlignment:
+    """A rep's path along its reference, and whether the reference drawn over the rep faces the other way
+    (the rep matched mirrored, or its person faces the other way: core.match.live.LiveEngine.ghost_flipped)."""
+
+    path: NDArray[np.int64]
+    ghost_flipped: bool = False
+
+
 def rep_path(coco: NDArray[Any], prepared: PreparedReference, mirror: bool | None = None) -> NDArray[np.int64]:
     """(L, 2) int64 pairs (reference frame i, rep frame j) from (0, 0) to (N-1, T-1), both non-decreasing.
 
@@ -27,24 +37,31 @@ def rep_path(coco: NDArray[Any], prepared: PreparedReference, mirror: bool | Non
     aligns better, so a rep done on either side (core.match.sides) is followed without knowing which engine
     found it.
     """
+    return rep_alignment(coco, prepared, mirror).path
+
+
+def rep_alignment(coco: NDArray[Any], prepared: PreparedReference, mirror: bool | None = None) -> RepAlignment:
+    """rep_path's path with the way the reference faces the rep."""
     kp = np.asarray(coco, np.float32)
     seen = np.isfinite(kp[:, :, :2]).all(axis=-1).any(axis=1)
     if seen.sum() < 3:  # nothing to align on: walk both at their own pace
-        return _diagonal(len(prepared), len(kp))
+        return RepAlignment(_diagonal(len(prepared), len(kp)))
     sides = [False, True] if mirror is None else [mirror]
-    found = [_aligned(mirror_keypoints(kp, COCO17) if m else kp, seen, prepared) for m in sides]
-    return min(found, key=lambda f: f[1])[0]
+    found = [(_aligned(mirror_keypoints(kp, COCO17) if m else kp, seen, prepared), m) for m in sides]
+    (path, _cost, flip), mirrored = min(found, key=lambda f: f[0][1])
+    return RepAlignment(path, mirrored != flip)
 
 
 def _aligned(kp: NDArray[np.float32], seen: NDArray[np.bool_], prepared: PreparedReference
-             ) -> tuple[NDArray[np.int64], float]:  # fmt: skip
-    """The anchored path and its mean cost."""
-    feats = compute_features(kp, COCO17, estimate_normalisation(kp[seen], COCO17, prepared.facing))
+             ) -> tuple[NDArray[np.int64], float, bool]:  # fmt: skip
+    """The anchored path, its mean cost, and whether the rep's x was flipped to face the reference."""
+    norm = estimate_normalisation(kp[seen], COCO17, prepared.facing)
+    feats = compute_features(kp, COCO17, norm)
     cost = total_cost(part_costs(feats, prepared.features), prepared.weights)  # (N, T)
     fill = float(np.nanmax(cost)) if np.isfinite(cost).any() else 1.0
     cost = np.nan_to_num(cost, nan=fill)
     path = np.asarray(anchored_path(cost), np.int64)
-    return path, float(cost[path[:, 0], path[:, 1]].mean())
+    return path, float(cost[path[:, 0], path[:, 1]].mean()), norm.flip
 
 
 def _diagonal(n: int, m: int) -> NDArray[np.int64]:

@@ -122,14 +122,16 @@ def _visible_all(coco: NDArray[Any]) -> NDArray[Any]:
 
 
 def student_panel(image: NDArray[np.uint8], kp: NDArray[Any], height: int, part: str | None,
-                  ghost: NDArray[Any] | None = None) -> NDArray[np.uint8]:  # fmt: skip
+                  ghost: NDArray[Any] | None = None, ghost_flipped: bool = False) -> NDArray[np.uint8]:  # fmt: skip
     """The student's frame at `height`, their pose drawn, `part` highlighted; `ghost`: the coach's COCO-17
-    pose at the same phase, laid over the student (hips on hips), for the overlaid view."""
+    pose at the same phase, laid over the student (hips on hips; turned in x with `ghost_flipped`, to face
+    the way they face), for the overlaid view."""
     img, s = fit_height(image, height)
     kp = np.asarray(kp, np.float32).copy()
     kp[:, :2] *= s
     t = max(2, height // 120)
-    if ghost is not None and (g := ghost_keypoints(ghost, kp, (img.shape[1], img.shape[0]))) is not None:
+    size = (img.shape[1], img.shape[0])
+    if ghost is not None and (g := ghost_keypoints(ghost, kp, size, ghost_flipped)) is not None:
         draw_ghost(img, g)
     draw_pose(img, kp, POSE_COLOR, t)
     if part is not None:

@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..match.live_events import Rep
-from ..match.rep_path import rep_path, worst_part
+from ..match.rep_path import RepAlignment, rep_alignment, worst_part
 from ..pose.skeleton import to_coco17
 from ..score.scoring import PreparedReference
 
@@ -64,9 +64,14 @@ class RepTake:
         return np.asarray(img, np.uint8)
 
     @cached_property
+    def alignment(self) -> RepAlignment:
+        """The rep along its reference, on either side: core.match.rep_path."""
+        return rep_alignment(self.keypoints, self.prepared)
+
+    @property
     def path(self) -> NDArray[np.int64]:
-        """(L, 2) pairs (reference frame, rep frame): core.match.rep_path."""
-        return rep_path(self.keypoints, self.prepared)  # either side: core.match.rep_path
+        """(L, 2) pairs (reference frame, rep frame)."""
+        return self.alignment.path
 
     @cached_property
     def worst(self) -> tuple[str | None, str]:

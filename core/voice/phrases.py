@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..library.labels import move_of
-from ..match.combo_events import ComboRun
+from ..match.combo_events import ComboRun, RunProblem
 
 _ONES = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -61,10 +61,16 @@ def summary_phrase(reps: int, best: float | None, mean: float | None) -> str:
 def run_phrase(run: ComboRun) -> str:
     """A combination run: its score, then at most two things that went wrong, else that all was in order."""
     said = f"Combination: {number_words(round(run.score))}."
-    problems = [f"Skipped {spoken_move(run.labels[i])}." for i in run.missing]
-    problems += [f"Swapped {number_words(a + 1)} and {number_words(b + 1)}." for a, b in run.swapped]
-    problems += [f"Wrong side: {spoken_move(run.labels[i])}." for i in run.wrong_side]
+    problems = [_spoken_problem(p) for p in run.problems]
     return " ".join([said, *problems[:2]]) if problems else f"{said} All in order."
+
+
+def _spoken_problem(problem: RunProblem) -> str:
+    if problem.kind == "swapped":
+        a, b = problem.positions
+        return f"Swapped {number_words(a + 1)} and {number_words(b + 1)}."
+    what = "Skipped" if problem.kind == "skipped" else "Wrong side:"
+    return f"{what} {spoken_move(problem.label or '')}."
 
 
 def spoken_move(label: str) -> str:
