@@ -130,3 +130,17 @@ def test_the_ghost_faces_the_way_the_person_faces(punch, jab):
         ghost = ghost_keypoints(ref_coco[update.ref_frame], coco[peak], seq.frame_size, engine.ghost_flipped)
         ghost_reach = ghost[9, 0] - ghost[5, 0]
         assert np.sign(ghost_reach) == np.sign(reach[peak]) and abs(ghost_reach) > 0.3 * abs(reach[peak])
+
+
+def test_a_head_turned_the_other_way_is_not_a_person_turned_around(pose_cache):
+    """Only the face looks the other way (nose, eyes and mouth mirrored about the ears); the feet still point
+    where they did, so nothing is flipped: the same jumping jacks score as they did."""
+    jacks = pose_cache.get("jumping_jacks_front")  # filmed at about three quarters: it has a facing
+    ref = PreparedReference.from_reference(make_reference(jacks.slice(40, 80), "jack", "front"))
+    kp = jacks.keypoints.copy()
+    ears = kp[:, 7:9, 0].mean(axis=1, keepdims=True)
+    face = [0, 1, 2, 3, 4, 5, 6, 9, 10]
+    kp[:, face, 0] = 2 * ears - kp[:, face, 0]
+    looking_away = PoseSequence(kp, jacks.skeleton, jacks.fps, jacks.frame_size, "looking away")
+    assert ref.facing == 1 and _facing(looking_away) == 0
+    assert score_take(looking_away, ref).score >= 97

@@ -13,7 +13,7 @@ Each bone maps onto one body part, so a part's score and its feedback come from 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,7 @@ from ..pose.skeleton import (
     BONES,
     COCO17_NAMES,
     LEFT_RIGHT_SWAP,
+    MEDIAPIPE33,
     NECK,
     PARTS,
     PELVIS,
@@ -126,18 +127,45 @@ class Normalisation:
     flip: bool = False  # x is flipped: the person faces the other way than what they are compared with
 
 
-def estimate_normalisation(keypoints: NDArray[Any], skeleton: str, face: int = 0) -> Normalisation:
+def estimate_normalisation(
+    keypoints: NDArray[Any], skeleton: str, face: int = 0, feet: NDArray[np.float32] | None = None
+) -> Normalisation:
     """Torso length, camera roll and facing of (T, K, 3) keypoints (confidence-filtered, NaN-aware).
 
     `face`: the facing of what the features will be compared with (a reference's); x is flipped when this
-    person clearly faces the other way.
+    person clearly faces the other way. `feet`: (T, 2, 2, 3) foot_points kept beside COCO-17 keypoints (the
+    live engines keep COCO-17); by default taken from the keypoints.
     """
     coco = to_coco17(np.asarray(keypoints, np.float32), skeleton)
     weight = confidence_weight(coco[..., 2])
     xy = np.where((weight > 0)[..., None], coco[..., :2], np.nan)
     scale = body_scale(xy)
-    facing = facing_of(xy, scale)
+    feet = foot_points(keypoints, skeleton) if feet is None else feet
+    if feet is not None:
+        feet = np.where((confidence_weight(feet[..., 2]) > 0)[..., None], feet[..., :2], np.nan).astype(np.float32)
+    facing = facing_of(xy, scale, feet)
     return Normalisation(scale, roll_angle(xy), bone_lengths(xy, scale), facing, opposite(facing, face))
+
+
+def steady_facing(new: Normalisation, old: Normalisation | None) -> Normalisation:
+    """A live window whose facing is unclear keeps the last clear one: the columns already aligned were built
+    with it, and a kick that turns the face away for a moment has not turned the person around."""
+    if new.facing or old is None or not old.facing:
+        return new
+    return replace(new, facing=old.facing, flip=old.flip)
+
+
+# mediapipe's heels and toes (left, right), which COCO-17 lacks: where the feet point says which way the body faces.
+_MP33_FEET = np.array([[29, 31], [30, 32]])
+
+
+def foot_points(keypoints: NDArray[Any], skeleton: str) -> NDArray[np.float32] | None:
+    """(T, 2, 2, 3) heel and toe (x, y, confidence) of the left and right foot, or None for a skeleton without
+    feet (COCO-17)."""
+    kp = np.asarray(keypoints, np.float32)
+    if skeleton != MEDIAPIPE33 or kp.ndim != 3 or kp.shape[1] != 33:
+        return None
+    return kp[:, _MP33_FEET]
 
 
 _MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}

@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..features.bones import Normalisation, compute_features, confidence_weight, mirror_keypoints, total_cost
+from ..features.bones import (
+    Normalisation,
+    compute_features,
+    confidence_weight,
+    mirror_keypoints,
+    steady_facing,
+    total_cost,
+)
 from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
 from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
@@ -129,7 +136,7 @@ class HoldEngine:
     @property
     def ghost_flipped(self) -> bool:
         """The key pose drawn over the person faces the other way (core.match.live.LiveEngine.ghost_flipped)."""
-        return self.norm is not None and self.norm.flip
+        return self.mirror != (self.norm is not None and self.norm.flip)
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds."""
@@ -186,7 +193,8 @@ class HoldEngine:
         """Score, part scores and whether the pose is held, for one visible frame; feeds the hold in progress."""
         self.recent.append(coco[0])
         if len(self.recent) >= 3 and (self.norm is None or self.frame_index % RENORMALISE_EVERY == 0):
-            self.norm = self.lengths.update(np.stack(self.recent), COCO17, self.pose.norm.facing)
+            latest = self.lengths.update(np.stack(self.recent), COCO17, self.pose.norm.facing)
+            self.norm = steady_facing(latest, self.norm)
         if self.norm is None:
             return None, dict(_NO_PARTS), False
         feats = compute_features(coco, COCO17, self.norm)

@@ -18,8 +18,10 @@ from ..features.bones import (
     compute_features,
     confidence_weight,
     estimate_normalisation,
+    foot_points,
     mirror_keypoints,
     part_costs,
+    steady_facing,
     total_cost,
 )
 from ..match.align import MatchState, SubsequenceDTW
@@ -46,6 +48,7 @@ MIN_PHASE_FOR_SCORE = 0.4
 PARTIAL_AFTER_S = 0.7
 # Re-estimate body scale and camera roll this often (frames) over the recent window.
 RENORMALISE_EVERY = 15
+_NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
 # Below this live score the person is probably not doing this move at all: part advice would be noise.
 ADVICE_MIN_SCORE = 40.0
 # Recompute direction advice (a backtrack over the window) this often.
@@ -75,6 +78,7 @@ class LiveEngine:
         self.cols.steps = np.zeros((self.history, self.n), np.int8)
         self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
         self.recent: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # raw keypoints for scale and roll
+        self.recent_feet: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # and heels and toes for facing
         self.norm: Normalisation | None = None
         self.frame_index = 0
         self.next_tick = 0.0
@@ -115,8 +119,11 @@ class LiveEngine:
             keypoints = np.full((17, 3), np.nan, np.float32)
             skeleton = "coco17"
         coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
+        feet = foot_points(keypoints[None], skeleton)
         if self.mirror:
             coco = mirror_keypoints(coco, "coco17")
+            if feet is not None:
+                feet = feet * np.array([-1.0, 1.0, 1.0], np.float32)  # which foot is which does not matter
         status = self._status(coco[0], rel_t)
         if self.strike.is_strike:  # kept only for the strike metrics
             self._frames.append((rel_t, coco[0]))
@@ -124,9 +131,12 @@ class LiveEngine:
                 self._frames.popleft()
         if status != "nobody":
             self.recent.append(coco[0])
+            self.recent_feet.append(_NO_FEET if feet is None else feet[0])
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
         if renormalise and len(self.recent) >= 3:
-            self.norm = estimate_normalisation(np.stack(self.recent), "coco17", self.prepared.facing)
+            window_feet = np.stack(self.recent_feet)
+            latest = estimate_normalisation(np.stack(self.recent), "coco17", self.prepared.facing, window_feet)
+            self.norm = steady_facing(latest, self.norm)
 
         new_rep: Rep | None = None
         # Resample the stream to the reference frame rate, as the offline scorer does.
