@@ -66,3 +66,21 @@ def test_a_kick_that_ends_with_the_video_is_counted_when_the_source_ends():
     assert len(during) == len(segs) - 1 and len(last) == 1
     assert last[0].index == len(segs) and last[0].end > segs[-1].start / take.fps
     assert engine.finish() == []  # decided once
+
+
+def test_an_arm_hidden_behind_the_body_is_not_a_body_cut_off(pose_cache):
+    """The side-view squat man against the starter jab: his far arm hangs behind his body the whole clip, placed
+    by the pose model inside his outline at too low a confidence to use. The jab needs that arm, but it is
+    hidden, not cut off by the frame: no "step back" (it was said for 361 of the 787 frames)."""
+    from core.app.paths import starter_library_dir
+    from core.library.reference_library import Library
+
+    jab = PreparedReference.from_reference(
+        next(r for r in Library(starter_library_dir()).load() if r.move.startswith("Jab"))
+    )
+    squat = pose_cache.get("squat_side_60fps")
+    elbows_wrists = {"left_arm": [13, 15], "right_arm": [14, 16]}  # mediapipe indices
+    hidden = {arm for arm, joints in elbows_wrists.items() if np.mean(squat.keypoints[:, joints, 2] < 0.3) > 0.4}
+    assert hidden & LiveEngine(jab)._needed, "an arm the jab needs is unusable in much of the clip"
+    _, updates = _stream(squat.keypoints, jab, squat.fps)
+    assert all(u.status != "partial" for u in updates)

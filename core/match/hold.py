@@ -27,7 +27,7 @@ from ..features.bones import (
 from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
 from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
-from ..match.live_events import CutOffClock, LiveUpdate, parts_seen, parts_with_all_bones
+from ..match.live_events import CutOffClock, LiveUpdate, parts_in_view, parts_with_all_bones
 from ..pose.skeleton import COCO17, COCO17_NAMES, MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -179,7 +179,7 @@ class HoldEngine:
         """ "nobody", "partial" (a part of the key pose out of sight for PARTIAL_AFTER_S) or "ok"."""
         visible: set[str] = set()
         if coco is not None:
-            visible = parts_seen(confidence_weight(coco[0, :, 2]) > 0)
+            visible = parts_in_view(coco[0], confidence_weight(coco[0, :, 2]) > 0)
         if not visible:
             if self._last_seen is not None and t - self._last_seen >= FORGET_AFTER_S:
                 self.recent.clear()

@@ -25,7 +25,14 @@ from ..features.bones import (
     total_cost,
 )
 from ..match.align import MatchState, SubsequenceDTW
-from ..match.live_events import CutOffClock, LiveUpdate, Rep, parts_seen, parts_with_all_bones, rep_summary
+from ..match.live_events import (
+    CutOffClock,
+    LiveUpdate,
+    Rep,
+    parts_in_view,
+    parts_with_all_bones,
+    rep_summary,
+)
 from ..match.live_history import Candidate, Columns, motion_amplitude
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
@@ -153,7 +160,7 @@ class LiveEngine:
 
     def _status(self, coco: NDArray[np.float32], t: float) -> str:
         """ "nobody", "partial" (a part the move needs has been out of sight for PARTIAL_AFTER_S) or "ok"."""
-        return self._cut_off.status(self._needed, parts_seen(confidence_weight(coco[:, 2]) > 0), t)
+        return self._cut_off.status(self._needed, parts_in_view(coco, confidence_weight(coco[:, 2]) > 0), t)
 
     def _add_column(self, coco: NDArray[np.float32], status: str, tick: float) -> Rep | None:
         if status == "nobody" or self.norm is None:
