@@ -144,3 +144,13 @@ def test_a_head_turned_the_other_way_is_not_a_person_turned_around(pose_cache):
     looking_away = PoseSequence(kp, jacks.skeleton, jacks.fps, jacks.frame_size, "looking away")
     assert ref.facing == 1 and _facing(looking_away) == 0
     assert score_take(looking_away, ref).score >= 97
+    # Live, as the app runs it: the engines behind one move (both sides) and auto-detect take COCO-17 from
+    # their wrapper, and the feet with it; without them the head alone flipped every window.
+    from core.view.live_pipeline import engine_for
+
+    for engine in (engine_for([ref], sides="both"), engine_for([ref, _reference("straight_left")])):
+        flipped = 0
+        for k, row in enumerate(looking_away.keypoints):
+            engine.push(row, k / looking_away.fps, looking_away.skeleton)
+            flipped += any(e.norm is not None and e.norm.flip for e in engine.engines)
+        assert flipped == 0, type(engine).__name__

@@ -84,3 +84,17 @@ def test_an_arm_hidden_behind_the_body_is_not_a_body_cut_off(pose_cache):
     assert hidden & LiveEngine(jab)._needed, "an arm the jab needs is unusable in much of the clip"
     _, updates = _stream(squat.keypoints, jab, squat.fps)
     assert all(u.status != "partial" for u in updates)
+
+
+def test_a_body_cut_off_at_the_side_of_the_frame_is_still_told_to_step_back(pose_cache):
+    """The frame's side edge through the upper arm: what lies beyond it keeps the place the pose model guesses
+    (just past the last seen joint) at a confidence too low to use. That is cut off, not hidden."""
+    squat = pose_cache.get("squat_front_air")
+    prepared = PreparedReference.from_reference(make_reference(squat.slice(60, 120), "squat", "front"))
+    kp = squat.keypoints.copy()
+    edge = (kp[:, 11, 0] + kp[:, 13, 0]) / 2  # mediapipe's left shoulder and left elbow
+    side = np.sign(np.nanmedian(kp[:, 13, 0] - kp[:, 11, 0]))
+    beyond = side * (kp[..., 0] - edge[:, None]) > 0
+    kp[..., 2] = np.where(beyond, 0.05, kp[..., 2])
+    _, updates = _stream(kp, prepared, squat.fps)
+    assert np.mean([u.status == "partial" for u in updates]) > 0.5

@@ -33,7 +33,8 @@ FOOT_MIN_DX = 0.1
 # A cue shows a facing when it does in at least this share of the frames where it is seen (the guard around
 # a kick: a side kick turns the face away and pivots the foot)...
 FACING_SHOWN = 0.2
-# ...or, the head alone (no feet in view), in most of them: one cue must be the person's usual state.
+# ...or, the head alone (no feet in view, or feet pointing no clear way), in most of them: one cue must be
+# the person's usual state.
 HEAD_ONLY_SHOWN = 0.5
 # ...and this share of those agree on the side (a dancer looking both ways is not a facing).
 FACING_AGREEMENT = 0.8

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..match.live import REP_MAX_TEMPO, LiveEngine
+from ..match.live import REP_MAX_TEMPO, LiveEngine, frame_feet
 from ..match.live_events import LiveUpdate, Rep, rep_summary
 from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
@@ -231,7 +231,8 @@ class AutoDetectEngine:
         # Converted to COCO-17 once here, not once per engine: every engine and the recognition take that.
         coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
         self._remember(now, coco)
-        updates = self.updates = [e.push(coco, t, COCO17) for e in self.engines]
+        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
+        updates = self.updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
             if u.new_rep is not None:

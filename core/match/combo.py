@@ -33,7 +33,7 @@ from ..library.combination import Combination
 from ..library.references import Reference
 from ..match.combo_align import COST_EXTRA, Alignment, align, pair_costs
 from ..match.combo_events import ComboProgress, ComboRun, ComboUpdate, TechniqueDone
-from ..match.live import LiveEngine
+from ..match.live import LiveEngine, frame_feet
 from ..match.live_events import Rep
 from ..match.technique_finder import Motion, TechniqueFinder
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
@@ -113,7 +113,8 @@ class ComboFollower:
         now = t - self._t0
         # Converted once: every engine and the finder take COCO-17.
         coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        updates = {label: e.push(coco, t, COCO17) for label, e in self.engines.items()}
+        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
+        updates = {label: e.push(coco, t, COCO17, feet) for label, e in self.engines.items()}
         events: list[TechniqueDone | ComboRun] = []
         for motion in self.finder.push(coco, now):
             self._take(motion, events)

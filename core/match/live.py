@@ -68,6 +68,14 @@ MSG_PARTIAL = "step back so your whole body is visible"
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
 
 
+def frame_feet(keypoints: NDArray[Any] | None, skeleton: str) -> NDArray[np.float32] | None:
+    """(2, 2, 3) heel and toe of both feet in one frame (core.features.bones.foot_points), None without feet."""
+    if keypoints is None:
+        return None
+    feet = foot_points(np.asarray(keypoints, np.float32)[None], skeleton)
+    return None if feet is None else feet[0]
+
+
 class LiveEngine:
     """Streaming alignment of a live pose stream to one reference."""
 
@@ -117,8 +125,13 @@ class LiveEngine:
         mirrors the person, or they face the other way than the reference (core.features.facing), not both."""
         return self.mirror != (self.norm is not None and self.norm.flip)
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
-        """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds."""
+    def push(
+        self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33, feet: NDArray[Any] | None = None
+    ) -> LiveUpdate:
+        """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds.
+
+        `feet`: the frame's frame_feet when a wrapper passes keypoints already converted to COCO-17 (which has
+        no feet); by default taken from the keypoints."""
         if self.t0 is None:
             self.t0 = t
         rel_t = t - self.t0
@@ -126,7 +139,8 @@ class LiveEngine:
             keypoints = np.full((17, 3), np.nan, np.float32)
             skeleton = "coco17"
         coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
-        feet = foot_points(keypoints[None], skeleton)
+        if feet is None:
+            feet = frame_feet(keypoints, skeleton)
         if self.mirror:
             coco = mirror_keypoints(coco, "coco17")
             if feet is not None:
@@ -138,7 +152,7 @@ class LiveEngine:
                 self._frames.popleft()
         if status != "nobody":
             self.recent.append(coco[0])
-            self.recent_feet.append(_NO_FEET if feet is None else feet[0])
+            self.recent_feet.append(_NO_FEET if feet is None else np.asarray(feet, np.float32))
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
         if renormalise and len(self.recent) >= 3:
             window_feet = np.stack(self.recent_feet)

@@ -133,24 +133,31 @@ def parts_seen(joints_seen: NDArray[np.bool_]) -> set[str]:
     return {part for part, joints in PART_JOINTS.items() if joints_seen[list(joints)].mean() >= 0.5}
 
 
-# How far beyond the outline of the seen joints (a share of its height) an unseen joint may lie and still be
-# hidden behind the body rather than out of the frame.
+# How far above or below the outline of the seen joints (a share of its height) an unseen joint may lie and
+# still be hidden behind the body rather than out of the frame.
 HIDDEN_MARGIN = 0.1
 
 
 def parts_in_view(coco: NDArray[np.float32], joints_seen: NDArray[np.bool_]) -> set[str]:
     """parts_seen, plus the parts hidden behind the body: in a side view the far arm often has too low a
     confidence to use, but the pose model still places it, inside the outline of the joints it sees. A part
-    cut off by the frame is placed beyond that outline (below the lowest seen joint, say), or not at all.
+    cut off by the frame is placed beyond that outline (below the lowest seen joint, past the last one at
+    the side of the frame), or not at all.
 
     coco: (17, >=2) one frame's COCO-17 keypoints (x, y first); joints_seen: (17,) the joints used."""
     out = parts_seen(joints_seen)
-    xy = np.asarray(coco[:, :2], np.float64)
-    if joints_seen.sum() < 2:
+    if len(out) == len(PART_JOINTS):
         return out
-    lo, hi = xy[joints_seen].min(axis=0), xy[joints_seen].max(axis=0)
-    pad = HIDDEN_MARGIN * (hi[1] - lo[1])
-    inside = np.isfinite(xy).all(axis=1) & (xy >= lo - pad).all(axis=1) & (xy <= hi + pad).all(axis=1)
+    xy = np.asarray(coco[:, :2], np.float64)
+    placed = np.isfinite(xy).all(axis=1)
+    seen = joints_seen & placed
+    if seen.sum() < 2:
+        return out
+    lo, hi = xy[seen].min(axis=0), xy[seen].max(axis=0)
+    # Across, no margin: a body cut off by the side of the frame has its arm placed just beyond the last seen
+    # joint. Down and up a little: a hidden hand may hang just below the hips.
+    pad = np.array([0.0, HIDDEN_MARGIN * (hi[1] - lo[1])])
+    inside = placed & (xy >= lo - pad).all(axis=1) & (xy <= hi + pad).all(axis=1)
     return out | {part for part, joints in PART_JOINTS.items() if (joints_seen | inside)[list(joints)].mean() >= 0.5}
 
 

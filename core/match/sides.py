@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
-from ..match.live import LiveEngine
+from ..match.live import LiveEngine, frame_feet
 from ..match.live_events import LiveUpdate, Rep, rep_summary
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.feedback import FeedbackItem
@@ -99,7 +99,8 @@ class SidedEngine:
         self.frames += 1
         # Converted to COCO-17 once here, not once per engine (up to 3 examples on 2 sides), as auto-detect does.
         coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        updates = [e.push(coco, t, COCO17) for e in self.engines]
+        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
+        updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
         for k, u in enumerate(updates):
             if u.new_rep is not None:
                 self._last_found[k] = now
