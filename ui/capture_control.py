@@ -61,8 +61,7 @@ class CaptureControl(QObject):
             # the UI thread, holding the GIL, waits for that lock as soon as it connects anything (opening the
             # Record dialog at a video's end froze the app so, in a test run). The thread itself is owned by
             # this object (its Qt parent) and is deleted then too, not one QThread more per video played.
-            self.stale.append((self.thread, self.worker))
-            self.thread.finished.connect(self._forget_finished)
+            self._keep_until_finished(self.thread, self.worker)
             if self.thread.isFinished():  # ended before its `ended` reached us
                 self._forget_finished()
         self.worker = None
@@ -81,9 +80,12 @@ class CaptureControl(QObject):
             return True
         LOG.warning("capture thread for %s did not stop within %d ms; its late output is ignored",
                     describe(worker.spec), self.stop_wait_ms)  # fmt: skip
+        self._keep_until_finished(thread, worker)
+        return False
+
+    def _keep_until_finished(self, thread: QThread, worker: CaptureWorker) -> None:
         self.stale.append((thread, worker))
         thread.finished.connect(self._forget_finished)
-        return False
 
     def _forget_finished(self) -> None:
         """Let go of the kept threads that have finished, and of their workers; on the UI thread."""

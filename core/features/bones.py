@@ -155,6 +155,12 @@ def steady_facing(new: Normalisation, old: Normalisation | None) -> Normalisatio
     return replace(new, facing=old.facing, flip=old.flip)
 
 
+def ghost_flipped(mirrored: bool, norm: Normalisation | None) -> bool:
+    """Whether a reference drawn over a person must be turned in x to face the way they do: they were mirrored
+    to be compared with it (the other stance), or flipped because they face the other way, not both."""
+    return mirrored != (norm is not None and norm.flip)
+
+
 # mediapipe's heels and toes (left, right), which COCO-17 lacks: where the feet point says which way the body faces.
 _MP33_FEET = np.array([[29, 31], [30, 32]])
 

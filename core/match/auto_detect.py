@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..match.live import REP_MAX_TEMPO, LiveEngine, frame_feet
+from ..match.live import REP_MAX_TEMPO, LiveEngine, coco_and_feet
 from ..match.live_events import LiveUpdate, Rep, rep_summary
 from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
-from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
+from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.scoring import TYPICAL_OTHER_PERSON_DISTANCE, PreparedReference
 
 # Two reps that share more than this share of the shorter one are one physical rep found twice.
@@ -228,10 +228,8 @@ class AutoDetectEngine:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
-        # Converted to COCO-17 once here, not once per engine: every engine and the recognition take that.
-        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
+        coco, feet = coco_and_feet(keypoints, skeleton)  # once here: every engine and the recognition take it
         self._remember(now, coco)
-        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
         updates = self.updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):

@@ -33,10 +33,10 @@ from ..library.combination import Combination
 from ..library.references import Reference
 from ..match.combo_align import COST_EXTRA, Alignment, align, pair_costs
 from ..match.combo_events import ComboProgress, ComboRun, ComboUpdate, TechniqueDone
-from ..match.live import LiveEngine, frame_feet
+from ..match.live import LiveEngine, coco_and_feet
 from ..match.live_events import Rep
 from ..match.technique_finder import Motion, TechniqueFinder
-from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
+from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.scoring import PreparedReference
 
 # A run also ends after this long without a technique (seconds), or twice the combination's longest gap.
@@ -111,9 +111,7 @@ class ComboFollower:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
-        # Converted once: every engine and the finder take COCO-17.
-        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
+        coco, feet = coco_and_feet(keypoints, skeleton)  # once: every engine and the finder take COCO-17
         updates = {label: e.push(coco, t, COCO17, feet) for label, e in self.engines.items()}
         events: list[TechniqueDone | ComboRun] = []
         for motion in self.finder.push(coco, now):

@@ -38,7 +38,7 @@ class ComboEngine:
 
     @property
     def ghost_flipped(self) -> bool:
-        """The expected technique's ghost faces the other way (core.match.live.LiveEngine.ghost_flipped)."""
+        """The expected technique's ghost faces the other way (core.features.bones.ghost_flipped)."""
         return self.follower.engines[self.follower.expected].ghost_flipped
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:

@@ -20,6 +20,7 @@ from ..features.bones import (
     Normalisation,
     compute_features,
     confidence_weight,
+    ghost_flipped,
     mirror_keypoints,
     steady_facing,
     total_cost,
@@ -135,8 +136,8 @@ class HoldEngine:
 
     @property
     def ghost_flipped(self) -> bool:
-        """The key pose drawn over the person faces the other way (core.match.live.LiveEngine.ghost_flipped)."""
-        return self.mirror != (self.norm is not None and self.norm.flip)
+        """The key pose drawn over the person faces the other way (core.features.bones.ghost_flipped)."""
+        return ghost_flipped(self.mirror, self.norm)
 
     def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds."""

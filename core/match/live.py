@@ -19,6 +19,7 @@ from ..features.bones import (
     confidence_weight,
     estimate_normalisation,
     foot_points,
+    ghost_flipped,
     mirror_keypoints,
     part_costs,
     steady_facing,
@@ -66,6 +67,16 @@ MSG_PARTIAL = "step back so your whole body is visible"
 
 
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
+
+
+def coco_and_feet(
+    keypoints: NDArray[Any] | None, skeleton: str
+) -> tuple[NDArray[np.float32] | None, NDArray[np.float32] | None]:
+    """One frame as the engines behind a wrapper take it: (17, 3) COCO-17 keypoints and the frame_feet that
+    COCO-17 lacks (the facing needs them); both None for nobody. Converted once per frame, not per engine."""
+    if keypoints is None:
+        return None, None
+    return to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0], frame_feet(keypoints, skeleton)
 
 
 def frame_feet(keypoints: NDArray[Any] | None, skeleton: str) -> NDArray[np.float32] | None:
@@ -123,7 +134,7 @@ class LiveEngine:
     def ghost_flipped(self) -> bool:
         """The reference drawn over the person must be flipped in x to face the way they do: this engine
         mirrors the person, or they face the other way than the reference (core.features.facing), not both."""
-        return self.mirror != (self.norm is not None and self.norm.flip)
+        return ghost_flipped(self.mirror, self.norm)
 
     def push(
         self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33, feet: NDArray[Any] | None = None

@@ -13,7 +13,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..features.bones import compute_features, estimate_normalisation, mirror_keypoints, part_costs, total_cost
+from ..features.bones import (
+    Normalisation,
+    compute_features,
+    estimate_normalisation,
+    ghost_flipped,
+    mirror_keypoints,
+    part_costs,
+    total_cost,
+)
 from ..match.align import anchored_path
 from ..pose.skeleton import COCO17, PARTS
 from ..score.feedback import PART_SCORE_TO_MENTION, FeedbackItem
@@ -23,7 +31,7 @@ from ..score.scoring import PreparedReference
 @dataclass(frozen=True)
 class RepAlignment:
     """A rep's path along its reference, and whether the reference drawn over the rep faces the other way
-    (the rep matched mirrored, or its person faces the other way: core.match.live.LiveEngine.ghost_flipped)."""
+    (the rep matched mirrored, or its person faces the other way: core.features.bones.ghost_flipped)."""
 
     path: NDArray[np.int64]
     ghost_flipped: bool = False
@@ -48,20 +56,20 @@ def rep_alignment(coco: NDArray[Any], prepared: PreparedReference, mirror: bool 
         return RepAlignment(_diagonal(len(prepared), len(kp)))
     sides = [False, True] if mirror is None else [mirror]
     found = [(_aligned(mirror_keypoints(kp, COCO17) if m else kp, seen, prepared), m) for m in sides]
-    (path, _cost, flip), mirrored = min(found, key=lambda f: f[0][1])
-    return RepAlignment(path, mirrored != flip)
+    (path, _cost, norm), mirrored = min(found, key=lambda f: f[0][1])
+    return RepAlignment(path, ghost_flipped(mirrored, norm))
 
 
 def _aligned(kp: NDArray[np.float32], seen: NDArray[np.bool_], prepared: PreparedReference
-             ) -> tuple[NDArray[np.int64], float, bool]:  # fmt: skip
-    """The anchored path, its mean cost, and whether the rep's x was flipped to face the reference."""
+             ) -> tuple[NDArray[np.int64], float, Normalisation]:  # fmt: skip
+    """The anchored path, its mean cost, and the rep's normalisation (flipped to face the reference?)."""
     norm = estimate_normalisation(kp[seen], COCO17, prepared.facing)
     feats = compute_features(kp, COCO17, norm)
     cost = total_cost(part_costs(feats, prepared.features), prepared.weights)  # (N, T)
     fill = float(np.nanmax(cost)) if np.isfinite(cost).any() else 1.0
     cost = np.nan_to_num(cost, nan=fill)
     path = np.asarray(anchored_path(cost), np.int64)
-    return path, float(cost[path[:, 0], path[:, 1]].mean()), norm.flip
+    return path, float(cost[path[:, 0], path[:, 1]].mean()), norm
 
 
 def _diagonal(n: int, m: int) -> NDArray[np.int64]:

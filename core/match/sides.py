@@ -23,13 +23,12 @@ from collections import deque
 from dataclasses import replace
 from typing import Any
 
-import numpy as np
 from numpy.typing import NDArray
 
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
-from ..match.live import LiveEngine, frame_feet
+from ..match.live import LiveEngine, coco_and_feet
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
+from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
 
@@ -97,9 +96,7 @@ class SidedEngine:
             self._t0 = t
         now = self._now = t - self._t0
         self.frames += 1
-        # Converted to COCO-17 once here, not once per engine (up to 3 examples on 2 sides), as auto-detect does.
-        coco = None if keypoints is None else to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0]
-        feet = frame_feet(keypoints, skeleton)  # COCO-17 has none: the facing needs them (core.features.facing)
+        coco, feet = coco_and_feet(keypoints, skeleton)  # once here, not once per engine (up to 3 examples x 2)
         updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
         for k, u in enumerate(updates):
             if u.new_rep is not None:
