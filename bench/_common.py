@@ -30,8 +30,11 @@ def cached_poses(name: str):
     path = CACHE / f"{name}.npz"
     if path.is_file():
         d = np.load(path)
-        return PoseSequence(d["keypoints"], str(d["skeleton"]), float(d["fps"]), tuple(d["size"]), clip(name))
+        if "world" in d:  # caches from before world landmarks were kept are extracted again
+            size = tuple(d["size"])
+            return PoseSequence(d["keypoints"], str(d["skeleton"]), float(d["fps"]), size, clip(name), d["world"])
     with PoseEstimator() as est:
         seq = extract_sequence(clip(name), est)
-    np.savez(path, keypoints=seq.keypoints, skeleton=seq.skeleton, fps=seq.fps, size=np.array(seq.frame_size))
+    np.savez(path, keypoints=seq.keypoints, skeleton=seq.skeleton, fps=seq.fps, size=np.array(seq.frame_size),
+             world=seq.world)  # fmt: skip
     return seq

@@ -118,7 +118,8 @@ def stream(engine: LiveEngine | AutoDetectEngine, seq: PoseSequence) -> list:
     """Every rep the engine reports over the sequence, auto-detect's last waiting ones included."""
     reps = []
     for k, row in enumerate(seq.keypoints):
-        u = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton)
+        world = None if seq.world is None else seq.world[k]
+        u = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton, world=world)
         if u.new_rep is not None:
             reps.append(u.new_rep)
     reps += engine.finish()

@@ -49,7 +49,7 @@ def run_stream(target_fps: float, capsys) -> tuple[np.ndarray, str]:
     # Half a second of measurement: the 103-frame clip may take under two seconds on a quiet machine.
     chooser = AutoModelChoice(target_fps=target_fps, seconds=0.5)
     rows = [kp if kp is not None else np.full((33, 3), np.nan, np.float32)
-            for kp, _, _ in iter_keypoints(PUNCH, model="auto", chooser=chooser)]  # fmt: skip
+            for kp, _, _, _ in iter_keypoints(PUNCH, model="auto", chooser=chooser)]  # fmt: skip
     return np.stack(rows), capsys.readouterr().err
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +160,7 @@ def _span(take: PoseSequence, args: argparse.Namespace) -> PoseSequence:
             f"--start/--end select frames {start}..{end} but {take.source} has {len(take)} frames "
             f"({take.duration:.2f} s)"
         )
-    clip = take.slice(start, end)
-    return PoseSequence(clip.keypoints, clip.skeleton, clip.fps, clip.frame_size, f"{take.source} [{start}:{end}]")
+    return replace(take.slice(start, end), source=f"{take.source} [{start}:{end}]")
 
 
 def cmd_record(args: argparse.Namespace) -> int:

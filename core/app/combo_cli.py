@@ -106,8 +106,8 @@ def cmd_stream_combination(args: argparse.Namespace) -> int:
 
     frames = 0
     try:
-        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size, args.model):
-            update = follower.push(keypoints, t, skeleton)
+        for keypoints, t, skeleton, world in iter_keypoints(args.source, args.fps, args.size, args.model):
+            update = follower.push(keypoints, t, skeleton, world=world)
             frames += 1
             if not args.quiet:
                 progress = update.progress

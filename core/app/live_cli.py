@@ -34,8 +34,9 @@ def iter_keypoints(
     frame_size: tuple[int, int] | None = None,
     model: str = DEFAULT_MODEL,
     chooser: AutoModelChoice | None = None,
-) -> Iterator[tuple[NDArray[Any] | None, float, str]]:
-    """(keypoints (K, 3) or None, t seconds, skeleton) per frame of a video or .npy file.
+) -> Iterator[tuple[NDArray[Any] | None, float, str, NDArray[Any] | None]]:
+    """(keypoints (K, 3) or None, t seconds, skeleton, world landmarks (33, 4) or None) per frame of a video or
+    .npy file (a keypoint file has no world landmarks).
 
     frame_size: the frame that normalised .npy x, y are fractions of (--size); notes go to stderr.
     model: the pose model for a video (core.pose.models), or auto (core.pose.auto_model: full, then lite if
@@ -46,7 +47,7 @@ def iter_keypoints(
         if (note := kf.warning()) is not None:
             print(f"warning: {note}", file=sys.stderr)
         for k, row in enumerate(kf.keypoints):
-            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, kf.skeleton
+            yield (row if np.isfinite(row[:, :2]).any() else None), k / fps, kf.skeleton, None
         return
     if frame_size is not None:
         print(f"warning: {size_ignored_warning(source)}", file=sys.stderr)
@@ -57,7 +58,10 @@ def iter_keypoints(
             pose = estimator.process(frame)
             if note := estimator.take_note():
                 print(f"note: {note}", file=sys.stderr, flush=True)
-            yield (pose.keypoints_px() if pose.detected else None), frame.t, "mediapipe33"
+            if pose.detected:
+                yield pose.keypoints_px(), frame.t, "mediapipe33", pose.world
+            else:
+                yield None, frame.t, "mediapipe33", None
 
 
 def make_engine(
@@ -114,8 +118,8 @@ def cmd_stream(args: argparse.Namespace) -> int:
         print(json.dumps(hold.as_dict() | {"reference": format_label(hold.move, hold.view)}), flush=True)
 
     try:
-        for keypoints, t, skeleton in iter_keypoints(args.source, args.fps, args.size, args.model):
-            update = engine.push(keypoints, t, skeleton)
+        for keypoints, t, skeleton, world in iter_keypoints(args.source, args.fps, args.size, args.model):
+            update = engine.push(keypoints, t, skeleton, world=world)
             frames += 1
             if not args.quiet:
                 print(json.dumps(update.as_dict()), flush=False)

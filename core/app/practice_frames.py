@@ -10,9 +10,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import replace
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..app.practice_record import PracticeRecord, RecordResult
 from ..app.practice_review import KeptReps
 from ..frame.sources import Frame
@@ -93,9 +90,9 @@ class PracticeFrames:
                     pipeline.trails.clear()  # a new source's trails start empty whichever frame is drawn first
                 return None
             engine = self.engine
-            update = self._push(engine, est.keypoints, frame.t)
+            update = self._push(engine, est, frame.t)
             self._keep_take(frame, est, update)
-            finished = self._record.add(frame.t, frame.image, est.keypoints)
+            finished = self._record.add(frame.t, frame.image, est.keypoints, est.world)
             recording = self._record.elapsed
             mirror = self.mirror_display
             gestures = self.gestures
@@ -116,7 +113,7 @@ class PracticeFrames:
     def _accepts(self, frame: Frame) -> bool:
         return self.shows(frame.generation)
 
-    def _push(self, engine: Engine | None, keypoints: NDArray[np.float32] | None, t: float) -> LiveUpdate | None:
+    def _push(self, engine: Engine | None, est: Estimate, t: float) -> LiveUpdate | None:
         if engine is None:
             return None
         if self._practice_t0 is None:
@@ -124,7 +121,7 @@ class PracticeFrames:
         if self._engine_t0 is None:
             self._engine_t0 = t
             self._time_shift = t - self._practice_t0
-        update = engine.push(keypoints, t, MEDIAPIPE33)
+        update = engine.push(est.keypoints, t, MEDIAPIPE33, world=est.world)
         if self._rep_offset == 0 and self._time_shift == 0.0:
             return update
         rep = None if update.new_rep is None else self._in_practice(update.new_rep)

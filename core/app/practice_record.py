@@ -75,11 +75,14 @@ class PracticeRecord:
         self.phase = RecordPhase.RECORDING
         self._recorder = TakeRecorder(self.source, self.fps, max_seconds=self.seconds + 1.0)
 
-    def add(self, t: float, image: NDArray[np.uint8], keypoints: NDArray[Any] | None) -> RecordResult | None:
-        """One frame while recording; the result once the set time (of the source) is recorded."""
+    def add(
+        self, t: float, image: NDArray[np.uint8], keypoints: NDArray[Any] | None, world: NDArray[Any] | None = None
+    ) -> RecordResult | None:
+        """One frame while recording (world: its world landmarks, or None); the result once the set time (of the
+        source) is recorded."""
         if self._recorder is None:
             return None
-        self._recorder.add(t, image, keypoints)
+        self._recorder.add(t, image, keypoints, world)
         if self._recorder.elapsed >= self.seconds - 0.5 / self.fps or self._recorder.full:
             return self.finish(f"Recorded {self.seconds:.0f} s.")
         return None

@@ -162,7 +162,7 @@ def ghost_flipped(mirrored: bool, norm: Normalisation | None) -> bool:
 
 
 # mediapipe's heels and toes (left, right), which COCO-17 lacks: where the feet point says which way the body faces.
-_MP33_FEET = np.array([[29, 31], [30, 32]])
+MP33_FEET = np.array([[29, 31], [30, 32]])
 
 
 def foot_points(keypoints: NDArray[Any], skeleton: str) -> NDArray[np.float32] | None:
@@ -171,7 +171,7 @@ def foot_points(keypoints: NDArray[Any], skeleton: str) -> NDArray[np.float32] |
     kp = np.asarray(keypoints, np.float32)
     if skeleton != MEDIAPIPE33 or kp.ndim != 3 or kp.shape[1] != 33:
         return None
-    return kp[:, _MP33_FEET]
+    return kp[:, MP33_FEET]
 
 
 _MIDPOINTS = {NECK: ("left_shoulder", "right_shoulder"), PELVIS: ("left_hip", "right_hip")}

@@ -30,6 +30,7 @@ MAX_SECONDS = 60.0
 PREVIEW_SHORT_SIDE = 240
 # Below this a span shows mostly nobody: no use as a reference.
 MIN_DETECTED = 0.5
+_NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame recorded without world landmarks
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,7 @@ class TakeRecorder:
         self.fps = fps
         self.max_frames = int(max_seconds * fps) + 1
         self._kp: list[NDArray[Any]] = []
+        self._world: list[NDArray[Any]] = []  # world landmarks: the angle the take was filmed from
         self._previews: list[bytes] = []
         self._times: list[float] = []
         self._t0: float | None = None
@@ -72,8 +74,11 @@ class TakeRecorder:
     def __len__(self) -> int:
         return len(self._kp)
 
-    def add(self, t: float, image: NDArray[np.uint8], keypoints: NDArray[Any] | None) -> None:
-        """keypoints: (33, 3) mediapipe x, y px, visibility, or None when nobody is in frame."""
+    def add(
+        self, t: float, image: NDArray[np.uint8], keypoints: NDArray[Any] | None, world: NDArray[Any] | None = None
+    ) -> None:
+        """keypoints: (33, 3) mediapipe x, y px, visibility, or None when nobody is in frame; world: the frame's
+        (33, >=3) world landmarks (core.pose.estimator.PoseFrame.world), None when unknown."""
         if self.full:
             return
         if self._t0 is None:
@@ -87,6 +92,7 @@ class TakeRecorder:
         ok, jpg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
         self._previews.append(jpg.tobytes() if ok else b"")
         self._kp.append(np.full((33, 3), np.nan, np.float32) if keypoints is None else keypoints.astype(np.float32))
+        self._world.append(_NO_WORLD if keypoints is None or world is None else np.asarray(world, np.float32)[:, :3])
         self._times.append(t - self._t0)
 
     def finish(self) -> RecordedTake | None:
@@ -96,8 +102,8 @@ class TakeRecorder:
         times = np.asarray(self._times)
         grid = np.arange(0.0, times[-1] + 1e-9, 1.0 / self.fps)
         idx = np.clip(np.searchsorted(times, grid), 0, len(times) - 1)
-        kp = np.stack(self._kp)[idx]
-        seq = PoseSequence(kp, MEDIAPIPE33, self.fps, self.frame_size, self.source)
+        kp, world = np.stack(self._kp)[idx], np.stack(self._world)[idx]
+        seq = PoseSequence(kp, MEDIAPIPE33, self.fps, self.frame_size, self.source, world)
         return RecordedTake(seq, tuple(self._previews[i] for i in idx), grid)
 
 

@@ -8,8 +8,9 @@ stance as a motion. Version 2 stores every example of a move under `"examples"` 
 version 1 stored its single example under `"keypoints"` and still loads as a one-example move.
 Header fields come one per line so a coach can edit the part weights by hand. Missing joints are stored
 as null (JSON has no NaN) and come back as NaN.
-`"category"` and `"side"` (the striking side) are optional in any version: files without them load
-unchanged, and readers that do not know them ignore them.
+`"category"`, `"side"` (the striking side) and `"yaw"` (the angle the camera saw the body from, degrees,
+core.features.view_turn) are optional in any version: files without them load unchanged, and readers that
+do not know them ignore them (an older app compares a take from another angle as filmed, as it always did).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def reference_to_json(ref: Reference) -> dict[str, Any]:
         "created": ref.created,
         "category": ref.category,
         "side": ref.side,
+        "yaw": None if ref.yaw is None else round(float(ref.yaw), 1),
         "channels": ["x", "y", "confidence"],
         "examples": [_frames_json(e) for e in ref.examples],
     }
@@ -141,6 +143,11 @@ def reference_from_json(data: Any, path: Path | None = None) -> Reference:
     category, side = data.get("category", ""), data.get("side", "")
     _need(isinstance(category, str) and len(category) <= 40, "category must be a short text")
     _need(side in ("", "left", "right"), "side must be left, right or empty")
+    yaw = data.get("yaw")
+    _need(
+        yaw is None or (isinstance(yaw, (int, float)) and not isinstance(yaw, bool) and -180 <= yaw <= 180),
+        "yaw must be a number of degrees between -180 and 180, or null",
+    )
     size = data.get("frame_size")
     frame_size = None
     if isinstance(size, list) and len(size) == 2 and all(isinstance(v, int) for v in size):
@@ -160,4 +167,5 @@ def reference_from_json(data: Any, path: Path | None = None) -> Reference:
         category=category,
         side=side,
         hold=_hold_from_json(data, len(examples[0])),
+        yaw=None if yaw is None else float(yaw),
     )

@@ -224,13 +224,20 @@ class AutoDetectEngine:
         """The reported reps (the latest MAX_KEPT), in the order they were reported."""
         return list(self._reported)
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+    def push(
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        world: NDArray[Any] | None = None,
+    ) -> LiveUpdate:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
         coco, feet = coco_and_feet(keypoints, skeleton)  # once here: every engine and the recognition take it
         self._remember(now, coco)
-        updates = self.updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
+        updates = self.updates = [e.push(coco, t, COCO17, feet=feet, world=world) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
             if u.new_rep is not None:

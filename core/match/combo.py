@@ -107,12 +107,19 @@ class ComboFollower:
         """The technique due now (the first one again once a run is complete)."""
         return self.labels[self.position] if self.position < len(self.labels) else self.labels[0]
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> ComboUpdate:
+    def push(
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        world: NDArray[Any] | None = None,
+    ) -> ComboUpdate:
         if self._t0 is None:
             self._t0 = t
         now = t - self._t0
         coco, feet = coco_and_feet(keypoints, skeleton)  # once: every engine and the finder take COCO-17
-        updates = {label: e.push(coco, t, COCO17, feet) for label, e in self.engines.items()}
+        updates = {label: e.push(coco, t, COCO17, feet=feet, world=world) for label, e in self.engines.items()}
         events: list[TechniqueDone | ComboRun] = []
         for motion in self.finder.push(coco, now):
             self._take(motion, events)

@@ -41,8 +41,15 @@ class ComboEngine:
         """The expected technique's ghost faces the other way (core.features.bones.ghost_flipped)."""
         return self.follower.engines[self.follower.expected].ghost_flipped
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
-        update = self.follower.push(keypoints, t, skeleton)
+    def push(
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        world: NDArray[Any] | None = None,
+    ) -> LiveUpdate:
+        update = self.follower.push(keypoints, t, skeleton, world=world)
         self._take(update.events)
         self.progress = update.progress
         rep = self._waiting.popleft() if self._waiting else None

@@ -139,8 +139,18 @@ class HoldEngine:
         """The key pose drawn over the person faces the other way (core.features.bones.ghost_flipped)."""
         return ghost_flipped(self.mirror, self.norm)
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
-        """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds."""
+    def push(
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        world: NDArray[Any] | None = None,
+    ) -> LiveUpdate:
+        """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds.
+
+        `world` is taken like the moving engines' but not used: a hold is compared as filmed (its key pose from
+        another camera angle is left for later)."""
         if self.t0 is None:
             self.t0 = t
         rel_t = t - self.t0

@@ -17,12 +17,9 @@ from ..features.bones import (
     Normalisation,
     compute_features,
     confidence_weight,
-    estimate_normalisation,
     foot_points,
     ghost_flipped,
-    mirror_keypoints,
     part_costs,
-    steady_facing,
     total_cost,
 )
 from ..match.align import MatchState, SubsequenceDTW
@@ -35,6 +32,7 @@ from ..match.live_events import (
     rep_summary,
 )
 from ..match.live_history import Candidate, Columns, motion_amplitude
+from ..match.live_window import SeenFrame, ViewWindow
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -56,7 +54,6 @@ MIN_PHASE_FOR_SCORE = 0.4
 PARTIAL_AFTER_S = 0.7
 # Re-estimate body scale and camera roll this often (frames) over the recent window.
 RENORMALISE_EVERY = 15
-_NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
 # Below this live score the person is probably not doing this move at all: part advice would be noise.
 ADVICE_MIN_SCORE = 40.0
 # Recompute direction advice (a backtrack over the window) this often.
@@ -103,9 +100,8 @@ class LiveEngine:
         self.cols = Columns(self.history)
         self.cols.steps = np.zeros((self.history, self.n), np.int8)
         self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
-        self.recent: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # raw keypoints for scale and roll
-        self.recent_feet: deque[NDArray[np.float32]] = deque(maxlen=self.history)  # and heels and toes for facing
-        self.norm: Normalisation | None = None
+        # The frames scale, roll, facing and camera angle are read from.
+        self.window = ViewWindow(self.history, prepared.facing, prepared.yaw)
         self.frame_index = 0
         self.next_tick = 0.0
         self.t0: float | None = None
@@ -136,39 +132,51 @@ class LiveEngine:
         mirrors the person, or they face the other way than the reference (core.features.facing), not both."""
         return ghost_flipped(self.mirror, self.norm)
 
+    @property
+    def norm(self) -> Normalisation | None:
+        """How the person is scaled, turned upright and flipped to be compared (None before three frames)."""
+        return self.window.norm
+
+    @property
+    def turn(self) -> float:
+        """Degrees the person is turned about the vertical to be seen as the reference was (0: as filmed)."""
+        return self.window.turn
+
     def push(
-        self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33, feet: NDArray[Any] | None = None
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        feet: NDArray[Any] | None = None,
+        world: NDArray[Any] | None = None,
     ) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; NaN rows if nobody) taken at `t` seconds.
 
         `feet`: the frame's frame_feet when a wrapper passes keypoints already converted to COCO-17 (which has
-        no feet); by default taken from the keypoints."""
+        no feet); by default taken from the keypoints. `world`: the frame's (33, >=3) mediapipe world landmarks,
+        which let a person filmed from another side than the reference be turned to it (core.features.view_turn).
+        """
         if self.t0 is None:
             self.t0 = t
         rel_t = t - self.t0
         if keypoints is None:
             keypoints = np.full((17, 3), np.nan, np.float32)
             skeleton = "coco17"
-        coco = to_coco17(keypoints[None].astype(np.float32), skeleton)
         if feet is None:
             feet = frame_feet(keypoints, skeleton)
-        if self.mirror:
-            coco = mirror_keypoints(coco, "coco17")
-            if feet is not None:
-                feet = feet * np.array([-1.0, 1.0, 1.0], np.float32)  # which foot is which does not matter
-        status = self._status(coco[0], rel_t)
+        seen = SeenFrame.of(to_coco17(keypoints[None], skeleton)[0], feet, world, self.mirror)
+        status = self._status(seen.coco, rel_t)
         if self.strike.is_strike:  # kept only for the strike metrics
-            self._frames.append((rel_t, coco[0]))
+            self._frames.append((rel_t, seen.coco))
             while rel_t - self._frames[0][0] > self._keep_s:
                 self._frames.popleft()
         if status != "nobody":
-            self.recent.append(coco[0])
-            self.recent_feet.append(_NO_FEET if feet is None else np.asarray(feet, np.float32))
+            self.window.add(seen)
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
-        if renormalise and len(self.recent) >= 3:
-            window_feet = np.stack(self.recent_feet)
-            latest = estimate_normalisation(np.stack(self.recent), "coco17", self.prepared.facing, window_feet)
-            self.norm = steady_facing(latest, self.norm)
+        if renormalise and len(self.window) >= 3:
+            self.window.renormalise()
+        coco = self.window.matched(seen).coco[None]
 
         new_rep: Rep | None = None
         # Resample the stream to the reference frame rate, as the offline scorer does.

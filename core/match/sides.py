@@ -91,13 +91,20 @@ class SidedEngine:
         """The counted reps (the latest MAX_KEPT)."""
         return list(self._kept)
 
-    def push(self, keypoints: NDArray[Any] | None, t: float, skeleton: str = MEDIAPIPE33) -> LiveUpdate:
+    def push(
+        self,
+        keypoints: NDArray[Any] | None,
+        t: float,
+        skeleton: str = MEDIAPIPE33,
+        *,
+        world: NDArray[Any] | None = None,
+    ) -> LiveUpdate:
         if self._t0 is None:
             self._t0 = t
         now = self._now = t - self._t0
         self.frames += 1
         coco, feet = coco_and_feet(keypoints, skeleton)  # once here, not once per engine (up to 3 examples x 2)
-        updates = [e.push(coco, t, COCO17, feet) for e in self.engines]
+        updates = [e.push(coco, t, COCO17, feet=feet, world=world) for e in self.engines]
         for k, u in enumerate(updates):
             if u.new_rep is not None:
                 self._last_found[k] = now

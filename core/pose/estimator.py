@@ -84,6 +84,8 @@ class PoseSequence:
 
     keypoints: (T, K, 3) float32: x, y (pixels, or normalised for some imported files), confidence
     in 0..1; NaN rows where no person was found. `skeleton` names K's order.
+    world: (T, 33, 3) float32 mediapipe world landmarks (x, y, z metres around the hips; the camera angle a
+    take was seen from, core.features.view_turn), None where the source has none (imported files).
     """
 
     keypoints: NDArray[np.float32]
@@ -91,6 +93,7 @@ class PoseSequence:
     fps: float
     frame_size: tuple[int, int] | None = None
     source: str = ""
+    world: NDArray[np.float32] | None = None
 
     def __len__(self) -> int:
         return int(self.keypoints.shape[0])
@@ -106,7 +109,8 @@ class PoseSequence:
         return float(person_present(self.keypoints, self.skeleton).mean())
 
     def slice(self, start: int, end: int) -> PoseSequence:
-        return PoseSequence(self.keypoints[start:end], self.skeleton, self.fps, self.frame_size, self.source)
+        world = None if self.world is None else self.world[start:end]
+        return PoseSequence(self.keypoints[start:end], self.skeleton, self.fps, self.frame_size, self.source, world)
 
 
 class PoseEstimator:
@@ -189,19 +193,21 @@ def poses_to_sequence(poses: Iterable[PoseFrame], fps: float, source: str = "") 
     """Stack pose frames into a sequence in pixels at a steady `fps` (frames placed by their own times);
     raises NoPoseError if too few frames have a person."""
     rows = []
+    worlds = []
     times = []
     size: tuple[int, int] | None = None
     for p in poses:
         rows.append(p.keypoints_px())
+        worlds.append(p.world[:, :3])
         times.append(p.t)
         size = p.image_size
     if not rows:
         raise NoPoseError(f"{source}: holds no frames")
-    keypoints = np.stack(rows)
+    keypoints, world = np.stack(rows), np.stack(worlds)
     index = on_time_grid(np.asarray(times, np.float64), fps)
     if index is not None:
-        keypoints = keypoints[index]
-    seq = PoseSequence(keypoints, MEDIAPIPE33, fps, size, source)
+        keypoints, world = keypoints[index], world[index]
+    seq = PoseSequence(keypoints, MEDIAPIPE33, fps, size, source, world)
     if seq.detected_fraction() < MIN_POSE_FRACTION:
         raise NoPoseError(
             f"{source}: nobody detected in {100 * (1 - seq.detected_fraction()):.0f}% of frames; "

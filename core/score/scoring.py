@@ -105,6 +105,11 @@ class PreparedReference:
     part_scale: NDArray[np.float64] | None = None
     facing: int = 0  # which way the first example faces (core.features.facing): takes are compared facing it
 
+    @property
+    def yaw(self) -> float | None:
+        """The angle the camera saw the reference from (core.features.view_turn): takes are turned to it."""
+        return self.reference.yaw
+
     @cached_property
     def strike(self) -> StrikeProfile:
         """What the reference strikes with and how (core.match.sidedness): it runs recognition on the mirrored

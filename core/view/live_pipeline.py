@@ -79,6 +79,11 @@ class Estimate:
     restarted: bool = False  # the first frame of a new source: drawing forgets the old trails
     note: str = ""  # the auto pose model decided (core.pose.auto_model): one sentence for the person
 
+    @property
+    def world(self) -> NDArray[np.float32] | None:
+        """(33, 4) world landmarks of the person (the angle the camera sees them from), None without one."""
+        return None if self.keypoints is None else self.pose.world
+
 
 class LivePipeline:
     """Pose estimation and drawing; `process` also runs its own engine (render, benches).
@@ -160,7 +165,8 @@ class LivePipeline:
 
     def process(self, frame: Frame) -> ViewFrame:
         est = self.estimate(frame)
-        update = self.engine.push(est.keypoints, frame.t, MEDIAPIPE33) if self.engine is not None else None
+        engine = self.engine
+        update = None if engine is None else engine.push(est.keypoints, frame.t, MEDIAPIPE33, world=est.world)
         return self.draw(frame, est, update, self.engine)
 
     def _ghost(

@@ -1,0 +1,130 @@
+"""Seeing a take from the reference's camera: a person filmed from the front matched to a move recorded from
+the side, and the other way round.
+
+2D bone directions depend on where the camera stood. A squat seen from the front is hips dropping and thighs
+shortening; seen from the side it is knees and hips folding. A squat reference cut from one man filmed from
+the front counted none of another man's seven squats filmed from the side (bench/cross_person.py). Joint
+angles in 3D do not depend on the camera: mediapipe's world landmarks (metres around the hips) bend from about
+165 to 80 degrees at the knee in both clips.
+
+So the take is turned, not the features changed: its world landmarks are rotated about the vertical axis until
+the body faces the camera as the reference's body did, and projected back to the image. Everything after
+(bone directions, the costs and every calibrated distance, the feedback) stays the 2D path, and a reference
+needs nothing but the angle it was filmed from (`body_yaw`, one number stored with the reference).
+
+The yaw is the angle of the person's left-minus-right (hips and shoulders together) in the camera's x-z plane:
+0 facing the camera, +-90 in profile, 180 from behind. The shared front clips measure -1..4 degrees, the side
+squat -84. The 2D image is more precise than the model's depth guess, so a take is turned only when the views
+differ in kind (`turn_angle`): by more than half the way from a front view to a side view. Half a turn is
+left to core.features.facing (a flip in x, exact in 2D for a side view), so only the rest is turned.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..features.bones import MP33_FEET
+from ..pose.skeleton import MEDIAPIPE33, MP33_TO_COCO17, to_coco17
+
+# mediapipe-33 indices: left/right shoulder and hip.
+_L_SHOULDER, _R_SHOULDER, _L_HIP, _R_HIP = 11, 12, 23, 24
+_MP_HIPS = [_L_HIP, _R_HIP]
+# COCO-17 indices of the same joints.
+_COCO_SHOULDERS, _COCO_HIPS = [5, 6], [11, 12]
+# Views closer than this (degrees, after taking out half turns) are compared as filmed: 45 is half the way from
+# a front view to a side view, where the view is closer in kind to the other one.
+TURN_MIN_DEG = 45.0
+# A live window already turned stays turned down to this much less: the yaw of one person standing between two
+# views wobbles by several degrees from window to window (the three-quarter clips: 43-50).
+TURN_HYSTERESIS_DEG = 10.0
+# A window or a take gives a yaw when this many frames show both shoulders and both hips.
+MIN_YAW_FRAMES = 3
+# The body's hips and shoulders must be this wide (metres, summed) for the direction to mean anything.
+MIN_WIDTH_M = 0.05
+
+
+def frame_yaws(world: NDArray[Any]) -> NDArray[np.float64]:
+    """(T,) yaw in degrees per frame of (T, 33, >=3) world landmarks; NaN where the hips or shoulders are missing
+    or the body is edge-on."""
+    w = np.asarray(world, np.float64)
+    v = (w[:, _L_HIP, :3] - w[:, _R_HIP, :3]) + (w[:, _L_SHOULDER, :3] - w[:, _R_SHOULDER, :3])
+    yaw = np.degrees(np.arctan2(v[:, 2], v[:, 0]))
+    with np.errstate(invalid="ignore"):
+        wide = np.hypot(v[:, 0], v[:, 2]) >= MIN_WIDTH_M
+    out: NDArray[np.float64] = np.where(wide, yaw, np.nan)
+    return out
+
+
+def body_yaw(world: NDArray[Any] | None) -> float | None:
+    """The yaw of a take or window (degrees, -180..180): the circular mean over its frames; None without world
+    landmarks or with too few usable frames."""
+    if world is None or len(world) == 0:
+        return None
+    yaws = frame_yaws(world)
+    yaws = np.radians(yaws[np.isfinite(yaws)])
+    if yaws.size < MIN_YAW_FRAMES:
+        return None
+    return float(np.degrees(np.arctan2(np.sin(yaws).mean(), np.cos(yaws).mean())))
+
+
+def turn_angle(take_yaw: float | None, ref_yaw: float | None, slack: float = 0.0) -> float:
+    """Degrees to rotate the take so it is seen from the reference's side; 0 (compare as filmed) when either
+    yaw is unknown or the views are of one kind (closer than TURN_MIN_DEG less `slack`). Half turns are taken
+    out first (see the module doc)."""
+    if take_yaw is None or ref_yaw is None:
+        return 0.0
+    diff = (ref_yaw - take_yaw + 180.0) % 360.0 - 180.0
+    rest = diff - 180.0 * round(diff / 180.0)
+    return float(rest) if abs(rest) >= TURN_MIN_DEG - slack else 0.0
+
+
+def turned_keypoints(
+    world: NDArray[Any],
+    keypoints: NDArray[Any],
+    skeleton: str,
+    angle: float,
+    feet: NDArray[Any] | None = None,
+) -> tuple[NDArray[np.float32], NDArray[np.float32] | None]:
+    """The body as a camera turned `angle` degrees about the vertical would see it: (T, K, 3) image keypoints
+    (x, y px, confidence) in `skeleton` order, and the (T, 2, 2, 3) heels and toes (core.features.bones.
+    foot_points) when `feet` gives their confidences. Made from (T, 33, >=3) world landmarks; the turned body
+    keeps the image body's size and hip position (its scale and place in the frame stay) and each landmark
+    its confidence. Frames without world landmarks stay as filmed."""
+    w = np.asarray(world, np.float64)
+    kp = np.asarray(keypoints, np.float32)
+    th = np.radians(angle)
+    proj = np.stack([np.cos(th) * w[..., 0] - np.sin(th) * w[..., 2], w[..., 1]], axis=-1)  # (T, 33, 2) metres
+    coco = to_coco17(kp, skeleton)
+    scale = _pixels_per_metre(w[:, MP33_TO_COCO17, :2], coco)
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with nobody: NaN, restored below
+        offset = np.nanmean(coco[:, _COCO_HIPS, :2], axis=1) - scale * proj[:, _MP_HIPS].mean(axis=1)  # (T, 2)
+    placed = (scale * proj + offset[:, None]).astype(np.float32)
+    usable = np.isfinite(placed).all(axis=-1).all(axis=-1)
+    out = kp.copy()
+    body = placed if skeleton == MEDIAPIPE33 else placed[:, MP33_TO_COCO17]
+    out[usable, :, :2] = body[usable]
+    turned_feet = None
+    if feet is not None:
+        turned_feet = np.asarray(feet, np.float32).copy()
+        turned_feet[usable, :, :, :2] = placed[usable][:, MP33_FEET]
+    return out, turned_feet
+
+
+def _pixels_per_metre(world_xy: NDArray[np.float64], coco: NDArray[np.float32]) -> float:
+    """Image pixels per world metre, from the torso (shoulder mid to hip mid) seen from the same camera in both;
+    1 when nothing is seen (the features are scale-free anyway)."""
+
+    def torso(p: NDArray[Any]) -> NDArray[np.float64]:
+        mid_s = p[:, _COCO_SHOULDERS, :2].mean(axis=1)
+        mid_h = p[:, _COCO_HIPS, :2].mean(axis=1)
+        return np.asarray(np.linalg.norm(mid_s - mid_h, axis=-1), np.float64)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = torso(coco.astype(np.float64)) / torso(world_xy)
+    ratio = ratio[np.isfinite(ratio) & (ratio > 0)]
+    return float(np.median(ratio)) if ratio.size else 1.0

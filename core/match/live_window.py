@@ -1,0 +1,90 @@
+"""The recent frames a live engine reads the person's scale, camera roll, facing and camera angle from.
+
+Every RENORMALISE_EVERY frames the engine re-reads them over this window (core.features.bones.Normalisation;
+core.features.view_turn for the camera angle), and each new frame is matched as that reading says: flipped
+when the person faces the other way than the reference, turned when the camera sees them from another side.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..features.bones import Normalisation, estimate_normalisation, mirror_keypoints, steady_facing
+from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, turn_angle, turned_keypoints
+from ..pose.skeleton import COCO17, MEDIAPIPE33
+
+_NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
+_NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame without world landmarks
+
+
+@dataclass(frozen=True)
+class SeenFrame:
+    """One frame as the engine compares it (mirrored when the engine mirrors): (17, 3) COCO-17 keypoints,
+    (2, 2, 3) heels and toes and (33, 3) world landmarks (NaN when the source has none)."""
+
+    coco: NDArray[np.float32]
+    feet: NDArray[np.float32]
+    world: NDArray[np.float32]
+
+    @classmethod
+    def of(cls, coco: NDArray[Any], feet: NDArray[Any] | None, world: NDArray[Any] | None, mirror: bool) -> SeenFrame:
+        """A frame's parts as given to an engine; `mirror` swaps the person's left and right (the other stance)."""
+        c = np.asarray(coco, np.float32)
+        f = _NO_FEET if feet is None else np.asarray(feet, np.float32)
+        w = _NO_WORLD if world is None else np.asarray(world, np.float32)[:, :3]
+        if mirror:
+            c = mirror_keypoints(c[None], COCO17)[0]
+            f = f * np.array([-1.0, 1.0, 1.0], np.float32)  # which foot is which does not matter
+            w = mirror_keypoints(w[None], MEDIAPIPE33)[0]  # x negated about the hips, left and right swapped
+        return cls(c, f, w)
+
+
+class ViewWindow:
+    """The last `maxlen` seen frames and what they say about how to compare the next ones."""
+
+    def __init__(self, maxlen: int, ref_facing: int, ref_yaw: float | None) -> None:
+        self.frames: deque[SeenFrame] = deque(maxlen=maxlen)
+        self.ref_facing = ref_facing
+        self.ref_yaw = ref_yaw
+        self.norm: Normalisation | None = None
+        self.turn = 0.0  # degrees the person is turned about the vertical to be seen as the reference was
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+    def add(self, frame: SeenFrame) -> None:
+        self.frames.append(frame)
+
+    def renormalise(self) -> None:
+        """Read the camera angle, then scale, roll and facing of the window as it will be matched."""
+        coco = np.stack([f.coco for f in self.frames])
+        feet = np.stack([f.feet for f in self.frames])
+        world = np.stack([f.world for f in self.frames])
+        if self.ref_yaw is not None:
+            # Near the limit a person between two views is not flipped back and forth between windows.
+            slack = TURN_HYSTERESIS_DEG if self.turn else 0.0
+            self.turn = turn_angle(body_yaw(world), self.ref_yaw, slack)
+        if self.turn:
+            coco, feet = self._turned(coco, feet, world)
+        latest = estimate_normalisation(coco, COCO17, self.ref_facing, feet)
+        self.norm = steady_facing(latest, self.norm)
+
+    def matched(self, frame: SeenFrame) -> SeenFrame:
+        """`frame` as it is compared with the reference: turned to the reference's camera angle when the window
+        says so (frames without world landmarks stay as filmed)."""
+        if not self.turn:
+            return frame
+        coco, feet = self._turned(frame.coco[None], frame.feet[None], frame.world[None])
+        return SeenFrame(coco[0], feet[0], frame.world)
+
+    def _turned(
+        self, coco: NDArray[np.float32], feet: NDArray[np.float32], world: NDArray[np.float32]
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+        kp, turned_feet = turned_keypoints(world, coco, COCO17, self.turn, feet)
+        assert turned_feet is not None  # feet were given
+        return kp, turned_feet
