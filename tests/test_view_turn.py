@@ -4,6 +4,7 @@ landmarks, the live engine."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -16,7 +17,7 @@ from core.match.live import LiveEngine
 from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
 from core.pose.skeleton import MEDIAPIPE33
-from core.score.scoring import PreparedReference
+from core.score.scoring import PreparedReference, score_take
 
 
 def _reps(engine, seq: PoseSequence, world: bool = True) -> list:
@@ -84,6 +85,15 @@ def test_one_mans_squat_reference_counts_another_mans_squats_filmed_from_the_sid
     assert 6 <= len(_reps(LiveEngine(front_ref, mirror=True), side)) <= 8
     # Through the both-sides wrapper the app uses, which passes the world landmarks on to its engines.
     assert 6 <= len(_reps(SidedEngine(front_ref, "both"), side)) <= 8
+
+
+def test_a_take_scored_offline_is_turned_too(squats):
+    front, side, front_ref, side_ref = squats
+    as_filmed = lambda seq: replace(seq, world=None)  # noqa: E731
+    # The other man's squat, filmed from the other side: about 15 as filmed, a correct squat once turned.
+    assert score_take(as_filmed(side), front_ref).score < 30 and score_take(side, front_ref).score >= 70
+    assert score_take(as_filmed(front), side_ref).score < 30 and score_take(front, side_ref).score >= 70
+    assert score_take(front, front_ref).score >= 97  # one kind of view: as filmed, as before
 
 
 def test_turning_finds_no_squat_where_there_is_none(squats, pose_cache):

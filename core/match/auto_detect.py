@@ -20,8 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..match.live import REP_MAX_TEMPO, LiveEngine, coco_and_feet
+from ..match.live import REP_MAX_TEMPO, LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..match.live_window import coco_and_feet
 from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, MEDIAPIPE33

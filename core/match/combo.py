@@ -33,8 +33,9 @@ from ..library.combination import Combination
 from ..library.references import Reference
 from ..match.combo_align import COST_EXTRA, Alignment, align, pair_costs
 from ..match.combo_events import ComboProgress, ComboRun, ComboUpdate, TechniqueDone
-from ..match.live import LiveEngine, coco_and_feet
+from ..match.live import LiveEngine
 from ..match.live_events import Rep
+from ..match.live_window import coco_and_feet
 from ..match.technique_finder import Motion, TechniqueFinder
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.scoring import PreparedReference

@@ -41,6 +41,11 @@ class ComboEngine:
         """The expected technique's ghost faces the other way (core.features.bones.ghost_flipped)."""
         return self.follower.engines[self.follower.expected].ghost_flipped
 
+    @property
+    def turn(self) -> float:
+        """The expected technique's view turn (core.match.live.LiveEngine.turn)."""
+        return self.follower.engines[self.follower.expected].turn
+
     def push(
         self,
         keypoints: NDArray[Any] | None,

@@ -139,6 +139,11 @@ class HoldEngine:
         """The key pose drawn over the person faces the other way (core.features.bones.ghost_flipped)."""
         return ghost_flipped(self.mirror, self.norm)
 
+    @property
+    def turn(self) -> float:
+        """Always 0: a hold is compared as filmed (see `push`)."""
+        return 0.0
+
     def push(
         self,
         keypoints: NDArray[Any] | None,

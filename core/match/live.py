@@ -6,7 +6,6 @@ column of part costs, bounded ring buffers. Nothing grows with session length.
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,6 @@ from ..features.bones import (
     Normalisation,
     compute_features,
     confidence_weight,
-    foot_points,
     ghost_flipped,
     part_costs,
     total_cost,
@@ -32,12 +30,12 @@ from ..match.live_events import (
     rep_summary,
 )
 from ..match.live_history import Candidate, Columns, motion_amplitude
-from ..match.live_window import SeenFrame, ViewWindow
+from ..match.live_window import SeenFrame, StrikeFrames, ViewWindow, frame_feet
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import PreparedReference, distance_to_score, part_scores
-from ..score.strike_metrics import StrikeMetrics, measure_rep
+from ..score.strike_metrics import StrikeMetrics
 
 # A rep is a match of the whole reference within the move's own bar (PreparedReference.accept_distance: the
 # distance where a performance is more likely the move than another one, more for a move far from its rest
@@ -64,24 +62,6 @@ MSG_PARTIAL = "step back so your whole body is visible"
 
 
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
-
-
-def coco_and_feet(
-    keypoints: NDArray[Any] | None, skeleton: str
-) -> tuple[NDArray[np.float32] | None, NDArray[np.float32] | None]:
-    """One frame as the engines behind a wrapper take it: (17, 3) COCO-17 keypoints and the frame_feet that
-    COCO-17 lacks (the facing needs them); both None for nobody. Converted once per frame, not per engine."""
-    if keypoints is None:
-        return None, None
-    return to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0], frame_feet(keypoints, skeleton)
-
-
-def frame_feet(keypoints: NDArray[Any] | None, skeleton: str) -> NDArray[np.float32] | None:
-    """(2, 2, 3) heel and toe of both feet in one frame (core.features.bones.foot_points), None without feet."""
-    if keypoints is None:
-        return None
-    feet = foot_points(np.asarray(keypoints, np.float32)[None], skeleton)
-    return None if feet is None else feet[0]
 
 
 class LiveEngine:
@@ -123,8 +103,7 @@ class LiveEngine:
         # Strike metrics need the frames as they came (real time stamps, not the resampled columns): the
         # last seconds of (time, COCO-17 keypoints as matched), as long as the column history.
         self.strike = prepared.strike  # measured once per prepared reference
-        self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
-        self._keep_s = self.history / self.ref.fps + 1.0
+        self._frames = StrikeFrames(self.history / self.ref.fps + 1.0)
 
     @property
     def ghost_flipped(self) -> bool:
@@ -168,9 +147,7 @@ class LiveEngine:
         seen = SeenFrame.of(to_coco17(keypoints[None], skeleton)[0], feet, world, self.mirror)
         status = self._status(seen.coco, rel_t)
         if self.strike.is_strike:  # kept only for the strike metrics
-            self._frames.append((rel_t, seen.coco))
-            while rel_t - self._frames[0][0] > self._keep_s:
-                self._frames.popleft()
+            self._frames.add(rel_t, seen.coco)
         if status != "nobody":
             self.window.add(seen)
         renormalise = self.norm is None or self.frame_index % RENORMALISE_EVERY == 0
@@ -286,18 +263,10 @@ class LiveEngine:
         return rep
 
     def _strike(self, t0: float, t1: float) -> StrikeMetrics | None:
-        """Strike metrics of the rep from t0 to t1 (engine seconds), on the frames kept since; None for a move
-        that strikes nothing."""
+        """Strike metrics of the rep from t0 to t1 (engine seconds); None for a move that strikes nothing."""
         if not self.strike.is_strike:
             return None
-        rows = [(t, kp) for t, kp in self._frames if t >= t0 - 1e-6]
-        if len(rows) < 3:
-            return None
-        times = np.array([t for t, _ in rows])
-        end = int(np.searchsorted(times, t1 + 1e-6)) - 1
-        if end < 2:
-            return None
-        return measure_rep(times, np.stack([kp for _, kp in rows]), 0, end, self.strike, self.mirror)
+        return self._frames.measure(t0, t1, self.strike, self.mirror)
 
     def _amplitude(self, start: int, end: int) -> float:
         """How far the body moved from its pose at `start` during columns start..end (body-scale units)."""

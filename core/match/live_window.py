@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..features.bones import Normalisation, estimate_normalisation, mirror_keypoints, steady_facing
+from ..features.bones import Normalisation, estimate_normalisation, foot_points, mirror_keypoints, steady_facing
 from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, turn_angle, turned_keypoints
-from ..pose.skeleton import COCO17, MEDIAPIPE33
+from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
+from ..score.strike_metrics import StrikeMetrics, StrikeProfile, measure_rep
 
 _NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
 _NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame without world landmarks
@@ -88,3 +89,46 @@ class ViewWindow:
         kp, turned_feet = turned_keypoints(world, coco, COCO17, self.turn, feet)
         assert turned_feet is not None  # feet were given
         return kp, turned_feet
+
+
+class StrikeFrames:
+    """The last seconds of frames as they came (real time stamps, not the engine's resampled columns): the strike
+    metrics of a rep (core.score.strike_metrics) are measured on them."""
+
+    def __init__(self, keep_s: float) -> None:
+        self.keep_s = keep_s
+        self.rows: deque[tuple[float, NDArray[np.float32]]] = deque()
+
+    def add(self, t: float, coco: NDArray[np.float32]) -> None:
+        self.rows.append((t, coco))
+        while t - self.rows[0][0] > self.keep_s:
+            self.rows.popleft()
+
+    def measure(self, t0: float, t1: float, profile: StrikeProfile, mirror: bool) -> StrikeMetrics | None:
+        """The metrics of the rep from t0 to t1 (seconds), None when too few of its frames are kept."""
+        rows = [(t, kp) for t, kp in self.rows if t >= t0 - 1e-6]
+        if len(rows) < 3:
+            return None
+        times = np.array([t for t, _ in rows])
+        end = int(np.searchsorted(times, t1 + 1e-6)) - 1
+        if end < 2:
+            return None
+        return measure_rep(times, np.stack([kp for _, kp in rows]), 0, end, profile, mirror)
+
+
+def coco_and_feet(
+    keypoints: NDArray[Any] | None, skeleton: str
+) -> tuple[NDArray[np.float32] | None, NDArray[np.float32] | None]:
+    """One frame as the engines behind a wrapper take it: (17, 3) COCO-17 keypoints and the frame_feet that
+    COCO-17 lacks (the facing needs them); both None for nobody. Converted once per frame, not per engine."""
+    if keypoints is None:
+        return None, None
+    return to_coco17(np.asarray(keypoints, np.float32)[None], skeleton)[0], frame_feet(keypoints, skeleton)
+
+
+def frame_feet(keypoints: NDArray[Any] | None, skeleton: str) -> NDArray[np.float32] | None:
+    """(2, 2, 3) heel and toe of both feet in one frame (core.features.bones.foot_points), None without feet."""
+    if keypoints is None:
+        return None
+    feet = foot_points(np.asarray(keypoints, np.float32)[None], skeleton)
+    return None if feet is None else feet[0]

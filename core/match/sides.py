@@ -26,8 +26,9 @@ from typing import Any
 from numpy.typing import NDArray
 
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
-from ..match.live import LiveEngine, coco_and_feet
+from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
+from ..match.live_window import coco_and_feet
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference

@@ -32,10 +32,11 @@ from ..features.bones import (
     part_costs,
     total_cost,
 )
+from ..features.view_turn import seen_from
 from ..library.references import Reference
 from ..match.align import Segment, best_segment, mean_per_reference_frame, per_reference_frame, warp_path
 from ..pose.estimator import PoseSequence
-from ..pose.skeleton import PARTS
+from ..pose.skeleton import MEDIAPIPE33, PARTS
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.tolerance import part_scale as tolerance_scale
 
@@ -244,8 +245,11 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     ref = prepared.reference
     idx = resample_indices(len(take), take.fps, ref.fps)
     kp = take.keypoints[idx]
+    world = None if take.world is None else take.world[idx]
     if mirror:
         kp = mirror_keypoints(kp, take.skeleton)
+        world = None if world is None else mirror_keypoints(world, MEDIAPIPE33)
+    kp = seen_from(kp, take.skeleton, world, prepared.yaw)  # filmed from another side: turned to the reference's
     _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.

@@ -182,7 +182,10 @@ class LivePipeline:
             cached = self._ref_coco[ref.label] = (ref, to_coco17(ref.keypoints, ref.skeleton))
         ref_coco = cached[1]
         frame = min(update.ref_frame, len(ref_coco) - 1)
-        return ghost_keypoints(ref_coco[frame], coco, size, engine.ghost_flipped)
+        # A person filmed from another side than the coach (core.features.view_turn) gets the coach as filmed
+        # standing beside them: the reference's pose laid over a body seen from elsewhere would fit nothing.
+        stand_on = None if engine.turn else coco
+        return ghost_keypoints(ref_coco[frame], stand_on, size, engine.ghost_flipped)
 
     def close(self) -> None:
         self.estimator.close()
