@@ -85,6 +85,17 @@ DIFFERENT_MOVE_DISTANCE = 0.393
 TYPICAL_OTHER_PERSON_DISTANCE = 0.237
 
 
+def take_as_compared(take: PoseSequence, idx: NDArray[np.int_], mirror: bool, yaw: float | None) -> NDArray[np.float32]:
+    """The take's keypoints at frames `idx` as they meet a reference filmed from `yaw`: mirrored (the other stance)
+    when asked, and turned when the take was filmed from another side (core.features.view_turn)."""
+    kp = take.keypoints[idx]
+    world = None if take.world is None else take.world[idx]
+    if mirror:
+        kp = mirror_keypoints(kp, take.skeleton)
+        world = None if world is None else mirror_keypoints(world, MEDIAPIPE33)
+    return seen_from(kp, take.skeleton, world, yaw)
+
+
 def resample_indices(n_frames: int, fps_from: float, fps_to: float) -> NDArray[np.int_]:
     """Nearest-frame indices that play `n_frames` at `fps_from` as if sampled at `fps_to`."""
     if abs(fps_from - fps_to) < 0.5:
@@ -244,12 +255,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     """Find where in the take the reference move happens, align it with fastdtw and score it."""
     ref = prepared.reference
     idx = resample_indices(len(take), take.fps, ref.fps)
-    kp = take.keypoints[idx]
-    world = None if take.world is None else take.world[idx]
-    if mirror:
-        kp = mirror_keypoints(kp, take.skeleton)
-        world = None if world is None else mirror_keypoints(world, MEDIAPIPE33)
-    kp = seen_from(kp, take.skeleton, world, prepared.yaw)  # filmed from another side: turned to the reference's
+    kp = take_as_compared(take, idx, mirror, prepared.yaw)
     _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
