@@ -88,6 +88,28 @@ def test_one_mans_squat_reference_counts_another_mans_squats_filmed_from_the_sid
     assert 6 <= len(_reps(SidedEngine(front_ref, "both"), side)) <= 8
 
 
+def _rotated(seq: PoseSequence, degrees: float) -> PoseSequence:
+    """The take as if the person stood `degrees` further round about the vertical (world and image alike)."""
+    th = np.radians(degrees)
+    world = seq.world.copy()
+    x, z = seq.world[..., 0], seq.world[..., 2]
+    world[..., 0], world[..., 2] = np.cos(th) * x - np.sin(th) * z, np.sin(th) * x + np.cos(th) * z
+    keypoints, _ = turned_keypoints(seq.world, seq.keypoints, seq.skeleton, degrees)
+    return replace(seq, keypoints=keypoints, world=world)
+
+
+@pytest.mark.parametrize("degrees", [-12.0, -6.0, 4.0])  # yaw -95, -89, -79
+def test_a_profile_on_either_side_of_90_degrees_is_turned_to_the_front(squats, degrees):
+    # Against a front reference there is no facing to flip: a profile a little past 90 degrees must be turned the
+    # whole way to the front, not to the back (compared mirrored, it counted nothing), nor flip between the two.
+    _, side, front_ref, _ = squats
+    take = _rotated(side, degrees)
+    assert 75 < abs(body_yaw(take.world)) < 100
+    engine = LiveEngine(front_ref)
+    assert 6 <= len(_reps(engine, take)) <= 8
+    assert score_take(take, front_ref).score >= 70
+
+
 def test_a_take_scored_offline_is_turned_too(squats):
     front, side, front_ref, side_ref = squats
     as_filmed = lambda seq: replace(seq, world=None)  # noqa: E731

@@ -13,10 +13,14 @@ the body faces the camera as the reference's body did, and projected back to the
 needs nothing but the angle it was filmed from (`body_yaw`, one number stored with the reference).
 
 The yaw is the angle of the person's left-minus-right (hips and shoulders together) in the camera's x-z plane:
-0 facing the camera, +-90 in profile, 180 from behind. The shared front clips measure -1..4 degrees, the side
-squat -83. The 2D image is more precise than the model's depth guess, so a take is turned only when the views
-differ in kind (`turn_angle`): by more than half the way from a front view to a side view. Half a turn is
-left to core.features.facing (a flip in x, exact in 2D for a side view), so only the rest is turned.
+0 facing the camera, +-90 in profile, 180 from behind. The shared front clips measure 1-8 degrees (squat,
+push-ups, dances), the side squat -83, the three-quarter punch and jumping jacks 46-48. A reference's yaw is its
+starting stance's (`stance_yaw`): the body turns through a side kick.
+
+The 2D image is more precise than the model's depth guess, so a take is turned only when the views differ in
+kind (`turn_angle`): by more than half the way from a front view to a side view. Half a turn is left to
+core.features.facing (a flip in x, exact in 2D for a side view), so only the rest is turned; against a front
+reference, which has no facing to flip to, the whole way.
 
 Only a take seen more from the side than its reference is turned. Most techniques move in the plane the body
 faces (a squat, a punch, a kick, a curl): a side camera sees that motion, a front camera sees its vertical part
@@ -49,7 +53,7 @@ _COCO_SHOULDERS, _COCO_HIPS = [5, 6], [11, 12]
 TURN_MIN_DEG = 45.0
 # A live window already turned stays turned down to this much less: the yaw of one person standing between two
 # views wobbles by several degrees from window to window (the three-quarter clips: 43-50).
-TURN_HYSTERESIS_DEG = 10.0
+TURN_HYSTERESIS_DEG = 10.0  # (and a take just as far from profile as its reference stays turned)
 # A window or a take gives a yaw when this many frames show both shoulders and both hips.
 MIN_YAW_FRAMES = 3
 # The body's hips and shoulders must be this wide (metres, summed) for the direction to mean anything.
@@ -80,16 +84,35 @@ def body_yaw(world: NDArray[Any] | None) -> float | None:
     return float(np.degrees(np.arctan2(np.sin(yaws).mean(), np.cos(yaws).mean())))
 
 
+def stance_yaw(world: NDArray[Any] | None) -> float | None:
+    """The yaw of a reference: over its first fifth (at least MIN_YAW_FRAMES frames), the stance it starts from.
+    The body itself turns through many techniques (a side kick ends with its back to where it faced: the
+    starter's right side kick starts at 92 degrees and averages -132 over its frames), and the camera angle is
+    the stance's; falls back to the whole reference when its start shows no yaw."""
+    if world is None or len(world) == 0:
+        return None
+    start = body_yaw(world[: max(MIN_YAW_FRAMES, len(world) // 5)])
+    return start if start is not None else body_yaw(world)
+
+
+def _from_profile(yaw: float) -> float:
+    """Degrees between a view and the nearest profile (0 in profile, 90 from the front or the back)."""
+    return abs(abs((yaw + 180.0) % 360.0 - 180.0) - 90.0)
+
+
 def turn_angle(take_yaw: float | None, ref_yaw: float | None, slack: float = 0.0) -> float:
     """Degrees to rotate the take so it is seen from the reference's side; 0 (compare as filmed) when either
     yaw is unknown, the take is not seen more from the side than the reference, or the views are of one kind
-    (closer than TURN_MIN_DEG less `slack`). Half turns are taken out first (see the module doc)."""
+    (closer than TURN_MIN_DEG). `slack` (degrees) widens both limits for a take already turned. Half turns are
+    taken out first when the reference is nearer profile (see the module doc)."""
     if take_yaw is None or ref_yaw is None:
         return 0.0
-    if abs(np.sin(np.radians(take_yaw))) <= abs(np.sin(np.radians(ref_yaw))):
+    if _from_profile(take_yaw) >= _from_profile(ref_yaw) + slack:
         return 0.0  # a front-view take is not given a guessed side view
     diff = (ref_yaw - take_yaw + 180.0) % 360.0 - 180.0
-    rest = diff - 180.0 * round(diff / 180.0)
+    # The facing flip can only take over a half turn when the reference is seen nearer profile than front: a
+    # front view has no facing, and a take turned to its back would be compared mirrored.
+    rest = diff - 180.0 * round(diff / 180.0) if _from_profile(ref_yaw) < 45.0 else diff
     return float(rest) if abs(rest) >= TURN_MIN_DEG - slack else 0.0
 
 

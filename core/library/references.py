@@ -72,7 +72,7 @@ class Reference:
     # Read from the shipped starter library (read-only: hidden, never deleted or overwritten); set on load.
     starter: bool = field(default=False, compare=False)
     hold: HoldSpec | None = None  # None: a move (a motion matched with DTW); else a key pose held still
-    # The angle the camera saw the first example's body from (core.features.view_turn.body_yaw, degrees), so
+    # The angle the camera saw the first example's body from (core.features.view_turn.stance_yaw, degrees), so
     # a take filmed from elsewhere can be turned to match; None when the source had no world landmarks.
     yaw: float | None = None
 
@@ -133,7 +133,7 @@ def make_reference(
 ) -> Reference:
     """A reference from a trimmed pose sequence; default part weights come from what moves in it."""
     from ..features.part_weights import default_weights
-    from ..features.view_turn import body_yaw
+    from ..features.view_turn import stance_yaw
 
     if len(seq) < 2:
         raise LibraryError("a reference needs at least two frames")
@@ -150,7 +150,7 @@ def make_reference(
         created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         # Plain ints: a size read back from an .npz or numpy arithmetic is numpy's, which JSON cannot write.
         frame_size=None if seq.frame_size is None else (int(seq.frame_size[0]), int(seq.frame_size[1])),
-        yaw=body_yaw(seq.world),
+        yaw=stance_yaw(seq.world),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..features.view_turn import body_yaw
+from ..features.view_turn import stance_yaw
 from ..frame.sources import load_keypoint_array
 from ..library.reference_format import format_reference
 from ..library.references import Reference, make_reference
@@ -78,15 +78,15 @@ def starter_reference(path: Path, technique: StarterTechnique) -> Reference:
 
 
 def source_yaw(raw: NDArray[Any]) -> float | None:
-    """The angle the camera saw the body from (core.features.view_turn.body_yaw), rounded to a degree, from the
+    """The angle the camera saw the body from (core.features.view_turn.stance_yaw), rounded to a degree, from the
     source's (T, 33, 4) x px, y px, z, visibility. mediapipe gives z in the units of normalised x (a share of the
     frame's width), so in pixels it is z times the width. The set keeps no world landmarks; this depth is the
-    same model's, and on the shared videos it agrees with the world landmarks' within 5 degrees in profile (it
-    reads three-quarter views 25-40 degrees nearer profile)."""
+    same model's, and on the shared videos it agrees with the world landmarks' within 6 degrees in profile (it
+    reads three-quarter views 25-31 degrees nearer profile)."""
     if raw.ndim != 3 or raw.shape[1:] != (33, 4):
         return None
     xyz = np.stack([raw[..., 0], raw[..., 1], raw[..., 2] * SOURCE_FRAME[0]], axis=-1).astype(np.float64)
-    yaw = body_yaw(xyz)
+    yaw = stance_yaw(xyz)
     return None if yaw is None else float(round(yaw))
 
 

@@ -101,7 +101,8 @@ class LiveEngine:
         self._needed = ref_visible & {p for p, w in zip(PARTS, prepared.weights, strict=True) if w >= 0.5}
         self._cut_off = CutOffClock(PARTIAL_AFTER_S)
         # Strike metrics need the frames as they came (real time stamps, not the resampled columns): the
-        # last seconds of (time, COCO-17 keypoints as matched), as long as the column history.
+        # last seconds of (time, COCO-17 keypoints), as long as the column history. As filmed, not turned to
+        # another camera angle: speeds and extension are measured on what the camera saw, not a depth guess.
         self.strike = prepared.strike  # measured once per prepared reference
         self._frames = StrikeFrames(self.history / self.ref.fps + 1.0)
 

@@ -60,5 +60,7 @@ def live_examples(prepared: PreparedReference, limit: int = LIVE_EXAMPLES) -> li
     out = [prepared]
     for k in chosen[1:]:
         rest = tuple(e for i, e in enumerate(examples) if i != k)
+        # Each keeps the move's yaw (its first example's camera angle): examples are not filmed from elsewhere
+        # often, and one filmed so is compared with a take as if it were not (as it was before angles were kept).
         out.append(PreparedReference.from_reference(replace(ref, keypoints=examples[k], extra_examples=rest)))
     return out
