@@ -50,6 +50,23 @@ def test_a_clip_plays_with_trails_scores_and_counted_reps(make_window, qtbot, po
     assert window.worker.frames >= 200 and window.slot.dropped == 0
 
 
+def test_a_side_view_take_is_counted_against_a_front_view_reference(make_window, qtbot, pose_cache, tmp_path):
+    # The app passes mediapipe's world landmarks to the engine, which turns the side-view man to the front view
+    # of the other man's squat (core.features.view_turn) and says so under the move's name.
+    front = pose_cache.get("squat_front_air")
+    lib = Library(tmp_path / "lib")
+    lib.save(make_reference(front.slice(60, 120), "squat", "front", source=front.source))
+    window = make_window(lib)
+    window.library_list.choose(window.library_list.find_label("squat - front"))
+    labels = []
+    window.worker.frame_ready.connect(lambda v: labels.append(window.panel.move_label.text()))
+    with qtbot.waitSignal(window.source_ended, timeout=120_000):
+        window.open_source(str(TESTDATA / "squat_side_60fps.mp4"))
+    qtbot.wait(300)
+    assert 6 <= len(window.rep_scores) <= 8 and min(window.rep_scores) >= 60  # 0 reps as filmed
+    assert any("compared as the coach was filmed" in text for text in labels)
+
+
 def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_window, qtbot, pose_cache, tmp_path):
     lib = Library(tmp_path / "lib")
     window = make_window(lib)

@@ -62,6 +62,7 @@ def test_saving_twice_into_the_same_move_gives_two_examples(window, qtbot, tmp_p
     (ref,) = Library(tmp_path / "lib").load()
     assert len(ref.examples) == 2
     assert len(ref.examples[0]) >= 80 and len(ref.examples[1]) == 61
+    assert ref.yaw is not None and 30 < abs(ref.yaw) < 65  # the camera angle kept: the punch is filmed at 3/4
     assert window.library_list.choice_count() == 2  # still one move in the list
 
 

@@ -79,6 +79,9 @@ def test_one_mans_squat_reference_counts_another_mans_squats_filmed_from_the_sid
     engine = LiveEngine(front_ref)
     assert 6 <= len(_reps(engine, side)) <= 8
     assert engine.turn == pytest.approx(85, abs=10)
+    last = len(side) - 1
+    update = engine.push(side.keypoints[last], (last + 1) / side.fps, side.skeleton, world=side.world[last])
+    assert update.turn == engine.turn and update.as_dict()["turn"] == round(engine.turn)  # the view says so
     assert len(_reps(LiveEngine(front_ref), side, world=False)) == 0  # as filmed, none (the 0 of 20)
     # Not the other way round: seen from the front, the side reference's forward motion would be a guess.
     assert len(_reps(LiveEngine(side_ref), front)) == 0

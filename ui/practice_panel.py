@@ -87,8 +87,10 @@ class PracticePanel(QWidget):
             self._show_score(NO_SCORE, "#777")
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
         tempo = "" if u.tempo is None else f"   tempo {u.tempo:.2f}x"
+        # Filmed from another side than the coach: say the comparison turned the person, so a score is read so.
+        turned = "\nseen from the side, compared as the coach was filmed" if u.turn else ""
         self._reference = u.reference
-        self.move_label.setText(f"{u.reference}{phase}{tempo}")
+        self.move_label.setText(f"{u.reference}{phase}{tempo}{turned}")
         self.reps_label.setText(f"Reps: {u.rep_count}")
         self._show_hold(u)
         self.body.set_parts(u.parts, mirrored)

@@ -320,7 +320,7 @@ class LiveEngine:
         return LiveUpdate(
             frame=self.frame_index - 1, t=t, status=status, score=score, parts=parts, phase=phase,
             tempo=tempo, feedback=tuple(shown), rep_count=self.rep_count, new_rep=new_rep,
-            reference=self.ref.label, ref_frame=ref_frame,
+            reference=self.ref.label, ref_frame=ref_frame, turn=self.turn,
         )  # fmt: skip
 
     def summary(self) -> dict[str, object]:

@@ -78,6 +78,9 @@ class LiveUpdate:
     ref_frame: int | None = None  # reference frame at the current phase (for the ghost)
     hold: HoldStatus | None = None  # the hold timer, when the reference is a hold (core.match.hold)
     new_hold: Hold | None = None  # a hold that ended with this frame
+    # Degrees the person was turned about the vertical to be compared from the reference's camera angle
+    # (core.features.view_turn); 0 when compared as filmed.
+    turn: float = 0.0
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {
@@ -94,6 +97,8 @@ class LiveUpdate:
         }
         if self.hold is not None:
             out["hold"] = self.hold.as_dict()
+        if self.turn:
+            out["turn"] = round(self.turn)
         return out
 
 

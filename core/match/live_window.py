@@ -65,13 +65,13 @@ class ViewWindow:
         """Read the camera angle, then scale, roll and facing of the window as it will be matched."""
         coco = np.stack([f.coco for f in self.frames])
         feet = np.stack([f.feet for f in self.frames])
-        world = np.stack([f.world for f in self.frames])
-        if self.ref_yaw is not None:
-            # Near the limit a person between two views is not flipped back and forth between windows.
+        if self.ref_yaw is not None:  # a reference without an angle never turns: no world to stack
+            world = np.stack([f.world for f in self.frames])
+            # Near a limit a person between two views is not switched back and forth between windows.
             slack = TURN_HYSTERESIS_DEG if self.turn else 0.0
             self.turn = turn_angle(body_yaw(world), self.ref_yaw, slack)
-        if self.turn:
-            coco, feet = self._turned(coco, feet, world)
+            if self.turn:
+                coco, feet = self._turned(coco, feet, world)
         latest = estimate_normalisation(coco, COCO17, self.ref_facing, feet)
         self.norm = steady_facing(latest, self.norm)
 
