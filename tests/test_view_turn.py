@@ -9,11 +9,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from core.features.view_turn import TURN_MIN_DEG, body_yaw, turn_angle, turned_keypoints
+from core.features.view_turn import TURN_MIN_DEG, body_yaw, needs_side_on, turn_angle, turned_keypoints
 from core.library.recording import TakeRecorder
 from core.library.reference_format import format_reference, reference_from_json
 from core.library.references import make_reference
-from core.match.live import LiveEngine
+from core.match.live import MSG_SIDE_ON, LiveEngine
 from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
 from core.pose.skeleton import MEDIAPIPE33
@@ -89,6 +89,24 @@ def test_one_mans_squat_reference_counts_another_mans_squats_filmed_from_the_sid
     assert 6 <= len(_reps(LiveEngine(front_ref, mirror=True), side)) <= 8
     # Through the both-sides wrapper the app uses, which passes the world landmarks on to its engines.
     assert 6 <= len(_reps(SidedEngine(front_ref, "both"), side)) <= 8
+
+
+def _messages(engine, seq: PoseSequence) -> list[set[str]]:
+    out = []
+    for k, row in enumerate(seq.keypoints):
+        update = engine.push(row if np.isfinite(row[:, :2]).any() else None, k / seq.fps, seq.skeleton,
+                             world=seq.world[k])  # fmt: skip
+        out.append({f.message for f in update.feedback})
+    return out
+
+
+def test_a_person_filmed_from_the_front_against_a_side_view_move_is_asked_to_turn_side_on(squats):
+    front, side, front_ref, side_ref = squats
+    shown = _messages(LiveEngine(side_ref), front)  # compared as filmed: the coach's forward motion is unseen
+    assert sum(MSG_SIDE_ON in m for m in shown) > 0.8 * len(shown)
+    for ref, take in ((front_ref, side), (front_ref, front), (side_ref, side)):  # turned, or one kind of view
+        assert not any(MSG_SIDE_ON in m for m in _messages(LiveEngine(ref), take))
+    assert needs_side_on(0.0, 85.0) and not needs_side_on(-84.0, 1.0) and not needs_side_on(None, 85.0)
 
 
 def _rotated(seq: PoseSequence, degrees: float) -> PoseSequence:

@@ -109,11 +109,25 @@ def turn_angle(take_yaw: float | None, ref_yaw: float | None, slack: float = 0.0
         return 0.0
     if _from_profile(take_yaw) >= _from_profile(ref_yaw) + slack:
         return 0.0  # a front-view take is not given a guessed side view
+    rest = _view_gap(take_yaw, ref_yaw)
+    return rest if abs(rest) >= TURN_MIN_DEG - slack else 0.0
+
+
+def needs_side_on(take_yaw: float | None, ref_yaw: float | None) -> bool:
+    """The take is filmed nearer the front than the reference, by a view of another kind: it cannot be turned
+    (its forward motion would be a guess) and is compared as filmed, so the person should turn side-on to the
+    camera as the coach was filmed. False when either yaw is unknown."""
+    if take_yaw is None or ref_yaw is None or _from_profile(take_yaw) < _from_profile(ref_yaw):
+        return False
+    return abs(_view_gap(take_yaw, ref_yaw)) >= TURN_MIN_DEG
+
+
+def _view_gap(take_yaw: float, ref_yaw: float) -> float:
+    """Degrees from the take's view to the reference's, less a half turn when the facing flip can take it."""
     diff = (ref_yaw - take_yaw + 180.0) % 360.0 - 180.0
     # The facing flip can only take over a half turn when the reference is seen nearer profile than front: a
     # front view has no facing, and a take turned to its back would be compared mirrored.
-    rest = diff - 180.0 * round(diff / 180.0) if _from_profile(ref_yaw) < 45.0 else diff
-    return float(rest) if abs(rest) >= TURN_MIN_DEG - slack else 0.0
+    return float(diff - 180.0 * round(diff / 180.0) if _from_profile(ref_yaw) < 45.0 else diff)
 
 
 def turned_keypoints(

@@ -59,6 +59,9 @@ FEEDBACK_EVERY = 6
 
 MSG_NOBODY = "step into the frame"
 MSG_PARTIAL = "step back so your whole body is visible"
+# Filmed from the front against a move filmed from the side: compared as filmed, and the forward motion the
+# coach showed cannot be seen (core.features.view_turn.needs_side_on).
+MSG_SIDE_ON = "turn side-on to the camera, as the coach was filmed"
 
 
 _NO_PARTS: dict[str, float | None] = {p: None for p in PARTS}
@@ -316,6 +319,8 @@ class LiveEngine:
             candidates = [FeedbackItem("body", MSG_PARTIAL, 10.0)]
         else:
             candidates = list(new_rep.feedback) if new_rep else list(self.advice)
+            if self.window.side_on:
+                candidates.append(FeedbackItem("body", MSG_SIDE_ON, 1.0))
         shown = self.stabilizer.update(candidates, t)
         return LiveUpdate(
             frame=self.frame_index - 1, t=t, status=status, score=score, parts=parts, phase=phase,

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..features.bones import Normalisation, estimate_normalisation, foot_points, mirror_keypoints, steady_facing
-from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, turn_angle, turned_keypoints
+from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, needs_side_on, turn_angle, turned_keypoints
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.strike_metrics import StrikeMetrics, StrikeProfile, measure_rep
 
@@ -54,6 +54,7 @@ class ViewWindow:
         self.ref_yaw = ref_yaw
         self.norm: Normalisation | None = None
         self.turn = 0.0  # degrees the person is turned about the vertical to be seen as the reference was
+        self.side_on = False  # filmed nearer the front than the reference, by too much to compare well
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -69,7 +70,9 @@ class ViewWindow:
             world = np.stack([f.world for f in self.frames])
             # Near a limit a person between two views is not switched back and forth between windows.
             slack = TURN_HYSTERESIS_DEG if self.turn else 0.0
-            self.turn = turn_angle(body_yaw(world), self.ref_yaw, slack)
+            take_yaw = body_yaw(world)
+            self.turn = turn_angle(take_yaw, self.ref_yaw, slack)
+            self.side_on = needs_side_on(take_yaw, self.ref_yaw)
             if self.turn:
                 coco, feet = self._turned(coco, feet, world)
         latest = estimate_normalisation(coco, COCO17, self.ref_facing, feet)
