@@ -102,10 +102,14 @@ def _messages(engine, seq: PoseSequence) -> list[set[str]]:
 
 def test_a_person_filmed_from_the_front_against_a_side_view_move_is_asked_to_turn_side_on(squats):
     front, side, front_ref, side_ref = squats
-    shown = _messages(LiveEngine(side_ref), front)  # compared as filmed: the coach's forward motion is unseen
+    engine = LiveEngine(side_ref)
+    shown = _messages(engine, front)  # compared as filmed: the coach's forward motion is unseen
     assert sum(MSG_SIDE_ON in m for m in shown) > 0.8 * len(shown)
-    for ref, take in ((front_ref, side), (front_ref, front), (side_ref, side)):  # turned, or one kind of view
-        assert not any(MSG_SIDE_ON in m for m in _messages(LiveEngine(ref), take))
+    assert engine.ghost_beside  # the coach's side-view pose is drawn beside him, not over his front view
+    for ref, take, beside in ((front_ref, side, True), (front_ref, front, False), (side_ref, side, False)):
+        engine = LiveEngine(ref)  # turned, or one kind of view
+        assert not any(MSG_SIDE_ON in m for m in _messages(engine, take))
+        assert engine.ghost_beside == beside
     assert needs_side_on(0.0, 85.0) and not needs_side_on(-84.0, 1.0) and not needs_side_on(None, 85.0)
 
 

@@ -42,9 +42,9 @@ class ComboEngine:
         return self.follower.engines[self.follower.expected].ghost_flipped
 
     @property
-    def turn(self) -> float:
-        """The expected technique's view turn (core.match.live.LiveEngine.turn)."""
-        return self.follower.engines[self.follower.expected].turn
+    def ghost_beside(self) -> bool:
+        """The expected technique's ghost stands beside the person (core.match.live.LiveEngine.ghost_beside)."""
+        return self.follower.engines[self.follower.expected].ghost_beside
 
     def push(
         self,

@@ -140,9 +140,9 @@ class HoldEngine:
         return ghost_flipped(self.mirror, self.norm)
 
     @property
-    def turn(self) -> float:
-        """Always 0: a hold is compared as filmed (see `push`)."""
-        return 0.0
+    def ghost_beside(self) -> bool:
+        """Always False: a hold is compared as filmed (see `push`), its key pose laid over the person."""
+        return False
 
     def push(
         self,

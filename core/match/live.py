@@ -125,6 +125,12 @@ class LiveEngine:
         """Degrees the person is turned about the vertical to be seen as the reference was (0: as filmed)."""
         return self.window.turn
 
+    @property
+    def ghost_beside(self) -> bool:
+        """The reference is drawn beside the person, as filmed, not over them: they are seen from another side
+        than the coach (turned, or to be told to turn side-on), and the coach's pose would fit no body part."""
+        return bool(self.window.turn) or self.window.side_on
+
     def push(
         self,
         keypoints: NDArray[Any] | None,

@@ -184,7 +184,7 @@ class LivePipeline:
         frame = min(update.ref_frame, len(ref_coco) - 1)
         # A person filmed from another side than the coach (core.features.view_turn) gets the coach as filmed
         # standing beside them: the reference's pose laid over a body seen from elsewhere would fit nothing.
-        stand_on = None if engine.turn else coco
+        stand_on = None if engine.ghost_beside else coco
         return ghost_keypoints(ref_coco[frame], stand_on, size, engine.ghost_flipped)
 
     def close(self) -> None:
