@@ -44,7 +44,7 @@ def main() -> None:
         for take_name in TAKES:
             take = cached_poses(take_name)
             filmed = replace(take, world=None)
-            angle = turn_angle(body_yaw(take.world), p.yaw)
+            angle = turn_angle(body_yaw(take.world), p.turn_yaw)
             reps, reps0 = len(stream(LiveEngine(p), take)), len(stream(LiveEngine(p), filmed))
             score, score0 = score_take(take, p).score, score_take(filmed, p).score
             cells.append(f"{reps}/{reps0}, {score:.0f}/{score0:.0f}" + (f" ({angle:+.0f})" if angle else ""))

@@ -58,6 +58,20 @@ def test_a_take_is_turned_only_when_the_views_differ_in_kind():
     assert turn_angle(None, 0.0) == 0.0 and turn_angle(80.0, None) == 0.0
 
 
+def test_a_take_is_turned_only_to_a_reference_that_moves_up_and_down(squats, pose_cache):
+    # A turned take's heights are seen, its sideways positions guessed: the squat (hips dropping) can be compared
+    # so, a jab seen from the side (the fist travels across the image) and a dance step sweeping its arms cannot.
+    _, _, front_ref, _ = squats
+    assert front_ref.turn_yaw == front_ref.yaw
+    punch, dance = pose_cache.get("punch_side"), pose_cache.get("dance_a_benchmark")
+    jab = PreparedReference.from_reference(make_reference(punch.slice(8, 96), "jab", "side"))
+    step = PreparedReference.from_reference(make_reference(dance.slice(540, 600), "step", "front"))
+    assert jab.yaw is not None and jab.turn_yaw is None
+    assert step.yaw is not None and step.turn_yaw is None
+    curl = pose_cache.get("bicep_curl_side")  # the side-view curl, which a front step would turn to the front
+    assert score_take(curl, step).score == score_take(replace(curl, world=None), step).score
+
+
 def test_a_turned_body_keeps_its_place_and_height_in_the_image(squats):
     _, side, _, _ = squats
     kp, feet = turned_keypoints(side.world, side.keypoints, MEDIAPIPE33, 85.0)

@@ -30,6 +30,12 @@ forward motion as if seen, and a loose guess matches too much. Measured (bench/v
 against references cut from the others): turning both ways added 20 true reps and 23 false ones (18 of them
 from front-view takes turned to a side reference: a curl reference counted the front man's squats and dance A);
 turning side views only adds 7 true and 4 false.
+
+And only to a reference that moves mostly up and down in its own image (`moves_up_and_down`): a turned take's
+sideways positions are the depth guess times sin(angle), its heights are seen. A squat (81 % of its joints'
+travel vertical), push-up (89 %) or front-view curl (77 %) can be compared so; a dance step whose arms sweep
+sideways cannot (the side-view curl turned to the front scored up to 77 against such steps, at most 20 as filmed: the
+dance bench's different-move median rose from 22 to 33; with this rule 29, and 7 squats still counted).
 """
 
 from __future__ import annotations
@@ -54,6 +60,8 @@ TURN_MIN_DEG = 45.0
 # A live window already turned stays turned down to this much less: the yaw of one person standing between two
 # views wobbles by several degrees from window to window (the three-quarter clips: 43-50).
 TURN_HYSTERESIS_DEG = 10.0  # (and a take just as far from profile as its reference stays turned)
+# A take is turned only to a reference that moves more up and down than sideways in its image (`moves_up_and_down`).
+MIN_VERTICAL_SHARE = 0.5
 # A window or a take gives a yaw when this many frames show both shoulders and both hips.
 MIN_YAW_FRAMES = 3
 # The body's hips and shoulders must be this wide (metres, summed) for the direction to mean anything.
@@ -93,6 +101,21 @@ def stance_yaw(world: NDArray[Any] | None) -> float | None:
         return None
     start = body_yaw(world[: max(MIN_YAW_FRAMES, len(world) // 5)])
     return start if start is not None else body_yaw(world)
+
+
+def moves_up_and_down(joints: NDArray[Any]) -> bool:
+    """Whether a reference's motion, (T, 17, 2) body-centred joints in its own image, is mostly vertical: at least
+    MIN_VERTICAL_SHARE of its joints' travel from the first pose. A turned take's vertical positions are what its
+    camera saw; its horizontal ones are mostly the model's depth guess. A reference that moves sideways in its
+    image (a dance step's arms, a jab seen from the side) would be matched against guesses."""
+    j = np.asarray(joints, np.float64)
+    if len(j) == 0:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen: NaN, left out
+        travel = np.abs(j - np.nanmedian(j[:MIN_YAW_FRAMES], axis=0))
+    across, up = float(np.nansum(travel[..., 0])), float(np.nansum(travel[..., 1]))
+    return across + up > 0 and up / (across + up) >= MIN_VERTICAL_SHARE
 
 
 def _from_profile(yaw: float) -> float:

@@ -84,7 +84,7 @@ class LiveEngine:
         self.cols.steps = np.zeros((self.history, self.n), np.int8)
         self.cols.parts = np.zeros((self.history, self.n, len(PARTS)), np.float32)
         # The frames scale, roll, facing and camera angle are read from.
-        self.window = ViewWindow(self.history, prepared.facing, prepared.yaw)
+        self.window = ViewWindow(self.history, prepared.facing, prepared.yaw, prepared.turn_yaw is not None)
         self.frame_index = 0
         self.next_tick = 0.0
         self.t0: float | None = None

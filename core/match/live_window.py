@@ -48,10 +48,13 @@ class SeenFrame:
 class ViewWindow:
     """The last `maxlen` seen frames and what they say about how to compare the next ones."""
 
-    def __init__(self, maxlen: int, ref_facing: int, ref_yaw: float | None) -> None:
+    def __init__(self, maxlen: int, ref_facing: int, ref_yaw: float | None, turnable: bool = True) -> None:
+        """`turnable`: a take may be turned to `ref_yaw` (core.score.scoring.PreparedReference.turn_yaw); the
+        advice to turn side-on needs only the angle."""
         self.frames: deque[SeenFrame] = deque(maxlen=maxlen)
         self.ref_facing = ref_facing
         self.ref_yaw = ref_yaw
+        self.turnable = turnable
         self.norm: Normalisation | None = None
         self.turn = 0.0  # degrees the person is turned about the vertical to be seen as the reference was
         self.side_on = False  # filmed nearer the front than the reference, by too much to compare well
@@ -71,7 +74,7 @@ class ViewWindow:
             # Near a limit a person between two views is not switched back and forth between windows.
             slack = TURN_HYSTERESIS_DEG if self.turn else 0.0
             take_yaw = body_yaw(world)
-            self.turn = turn_angle(take_yaw, self.ref_yaw, slack)
+            self.turn = turn_angle(take_yaw, self.ref_yaw, slack) if self.turnable else 0.0
             self.side_on = needs_side_on(take_yaw, self.ref_yaw)
             if self.turn:
                 coco, feet = self._turned(coco, feet, world)

@@ -32,7 +32,7 @@ from ..features.bones import (
     part_costs,
     total_cost,
 )
-from ..features.view_turn import seen_from
+from ..features.view_turn import moves_up_and_down, seen_from
 from ..library.references import Reference
 from ..match.align import Segment, best_segment, mean_per_reference_frame, per_reference_frame, warp_path
 from ..pose.estimator import PoseSequence
@@ -119,8 +119,14 @@ class PreparedReference:
 
     @property
     def yaw(self) -> float | None:
-        """The angle the camera saw the reference from (core.features.view_turn): takes are turned to it."""
+        """The angle the camera saw the reference from (core.features.view_turn)."""
         return self.reference.yaw
+
+    @cached_property
+    def turn_yaw(self) -> float | None:
+        """The angle a take filmed from elsewhere is turned to, None when it is never turned: no angle known, or
+        the reference moves mostly sideways in its image (core.features.view_turn.moves_up_and_down)."""
+        return self.yaw if self.yaw is not None and moves_up_and_down(self.features.joints) else None
 
     @cached_property
     def strike(self) -> StrikeProfile:
@@ -255,7 +261,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     """Find where in the take the reference move happens, align it with fastdtw and score it."""
     ref = prepared.reference
     idx = resample_indices(len(take), take.fps, ref.fps)
-    kp = take_as_compared(take, idx, mirror, prepared.yaw)
+    kp = take_as_compared(take, idx, mirror, prepared.turn_yaw)
     _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
