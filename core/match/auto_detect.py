@@ -15,14 +15,13 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..match.live import REP_MAX_TEMPO, LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..match.live_window import coco_and_feet
+from ..match.live_window import FramePoints, coco_and_feet
 from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, MEDIAPIPE33
@@ -226,12 +225,7 @@ class AutoDetectEngine:
         return list(self._reported)
 
     def push(
-        self,
-        keypoints: NDArray[Any] | None,
-        t: float,
-        skeleton: str = MEDIAPIPE33,
-        *,
-        world: NDArray[Any] | None = None,
+        self, keypoints: FramePoints, t: float, skeleton: str = MEDIAPIPE33, *, world: FramePoints = None
     ) -> LiveUpdate:
         if self._t0 is None:
             self._t0 = t

@@ -24,10 +24,8 @@ import difflib
 import math
 import re
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..library.combination import Combination
 from ..library.references import Reference
@@ -35,7 +33,7 @@ from ..match.combo_align import COST_EXTRA, Alignment, align, pair_costs
 from ..match.combo_events import ComboProgress, ComboRun, ComboUpdate, TechniqueDone
 from ..match.live import LiveEngine
 from ..match.live_events import Rep
-from ..match.live_window import coco_and_feet
+from ..match.live_window import FramePoints, coco_and_feet
 from ..match.technique_finder import Motion, TechniqueFinder
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.scoring import PreparedReference
@@ -109,12 +107,7 @@ class ComboFollower:
         return self.labels[self.position] if self.position < len(self.labels) else self.labels[0]
 
     def push(
-        self,
-        keypoints: NDArray[Any] | None,
-        t: float,
-        skeleton: str = MEDIAPIPE33,
-        *,
-        world: NDArray[Any] | None = None,
+        self, keypoints: FramePoints, t: float, skeleton: str = MEDIAPIPE33, *, world: FramePoints = None
     ) -> ComboUpdate:
         if self._t0 is None:
             self._t0 = t

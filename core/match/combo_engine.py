@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import replace
-from typing import Any
-
-from numpy.typing import NDArray
 
 from ..library.references import Reference
 from ..match.combo import ComboFollower
 from ..match.combo_events import ComboProgress, ComboRun, TechniqueDone
 from ..match.live_events import LiveUpdate, Rep
+from ..match.live_window import FramePoints
 from ..pose.skeleton import MEDIAPIPE33
 
 
@@ -47,12 +45,7 @@ class ComboEngine:
         return self.follower.engines[self.follower.expected].ghost_beside
 
     def push(
-        self,
-        keypoints: NDArray[Any] | None,
-        t: float,
-        skeleton: str = MEDIAPIPE33,
-        *,
-        world: NDArray[Any] | None = None,
+        self, keypoints: FramePoints, t: float, skeleton: str = MEDIAPIPE33, *, world: FramePoints = None
     ) -> LiveUpdate:
         update = self.follower.push(keypoints, t, skeleton, world=world)
         self._take(update.events)

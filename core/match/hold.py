@@ -29,6 +29,7 @@ from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
 from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
 from ..match.live_events import CutOffClock, LiveUpdate, parts_in_view, parts_with_all_bones
+from ..match.live_window import FramePoints
 from ..pose.skeleton import COCO17, COCO17_NAMES, MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -145,12 +146,7 @@ class HoldEngine:
         return False
 
     def push(
-        self,
-        keypoints: NDArray[Any] | None,
-        t: float,
-        skeleton: str = MEDIAPIPE33,
-        *,
-        world: NDArray[Any] | None = None,
+        self, keypoints: FramePoints, t: float, skeleton: str = MEDIAPIPE33, *, world: FramePoints = None
     ) -> LiveUpdate:
         """Feed one frame: (K, 3) keypoints (x, y px, confidence; None if nobody) taken at `t` seconds.
 

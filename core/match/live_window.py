@@ -19,6 +19,8 @@ from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, needs_side_on, t
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.strike_metrics import StrikeMetrics, StrikeProfile, measure_rep
 
+# One frame's keypoints or world landmarks as an engine's push takes them: (K, C), None when nobody is in frame.
+FramePoints = NDArray[Any] | None
 _NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
 _NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame without world landmarks
 

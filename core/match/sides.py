@@ -21,14 +21,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import replace
-from typing import Any
-
-from numpy.typing import NDArray
 
 from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..match.live_window import coco_and_feet
+from ..match.live_window import FramePoints, coco_and_feet
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
@@ -93,12 +90,7 @@ class SidedEngine:
         return list(self._kept)
 
     def push(
-        self,
-        keypoints: NDArray[Any] | None,
-        t: float,
-        skeleton: str = MEDIAPIPE33,
-        *,
-        world: NDArray[Any] | None = None,
+        self, keypoints: FramePoints, t: float, skeleton: str = MEDIAPIPE33, *, world: FramePoints = None
     ) -> LiveUpdate:
         if self._t0 is None:
             self._t0 = t
