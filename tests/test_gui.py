@@ -64,7 +64,7 @@ def test_a_side_view_take_is_counted_against_a_front_view_reference(make_window,
         window.open_source(str(TESTDATA / "squat_side_60fps.mp4"))
     qtbot.wait(300)
     assert 6 <= len(window.rep_scores) <= 8 and min(window.rep_scores) >= 60  # 0 reps as filmed
-    assert any("compared as the coach was filmed" in text for text in labels)
+    assert any("turned to the coach's camera angle" in text for text in labels)
 
 
 def test_record_from_a_video_file_makes_a_reference_that_scores_its_take(make_window, qtbot, pose_cache, tmp_path):

@@ -58,6 +58,17 @@ def test_a_take_is_turned_only_when_the_views_differ_in_kind():
     assert turn_angle(None, 0.0) == 0.0 and turn_angle(80.0, None) == 0.0
 
 
+def test_a_side_view_take_against_a_front_reference_that_cannot_turn_is_compared_as_filmed(squats, pose_cache):
+    # A dance step sweeps its arms sideways: the side man is not turned to it, nor told to turn (the coach faced
+    # the camera), but the coach's pose is not laid over his side view either.
+    _, side, _, _ = squats
+    dance = pose_cache.get("dance_a_benchmark")
+    step = PreparedReference.from_reference(make_reference(dance.slice(540, 600), "step", "front"))
+    engine = LiveEngine(step)
+    assert not any(MSG_SIDE_ON in m for m in _messages(engine, side))
+    assert engine.turn == 0 and engine.ghost_beside
+
+
 def test_a_take_is_turned_only_to_a_reference_that_moves_up_and_down(squats, pose_cache):
     # A turned take's heights are seen, its sideways positions guessed: the squat (hips dropping) can be compared
     # so, a jab seen from the side (the fist travels across the image) and a dance step sweeping its arms cannot.
@@ -125,6 +136,9 @@ def test_a_person_filmed_from_the_front_against_a_side_view_move_is_asked_to_tur
         assert not any(MSG_SIDE_ON in m for m in _messages(engine, take))
         assert engine.ghost_beside == beside
     assert needs_side_on(0.0, 85.0) and not needs_side_on(-84.0, 1.0) and not needs_side_on(None, 85.0)
+    # Only a coach filmed nearer profile asks for it: not a front reference against a back or mirrored view.
+    assert not needs_side_on(180.0, 2.0) and not needs_side_on(37.0, -37.0)
+    assert needs_side_on(45.0, 85.0, slack=10.0) and not needs_side_on(45.0, 85.0)  # once told, until clearly past
 
 
 def _rotated(seq: PoseSequence, degrees: float) -> PoseSequence:

@@ -88,7 +88,7 @@ class PracticePanel(QWidget):
         phase = "" if u.phase is None else f"   {int(100 * u.phase)}% through"
         tempo = "" if u.tempo is None else f"   tempo {u.tempo:.2f}x"
         # Filmed from another side than the coach: say the comparison turned the person, so a score is read so.
-        turned = "\nseen from the side, compared as the coach was filmed" if u.turn else ""
+        turned = "\nturned to the coach's camera angle" if u.turn else ""
         self._reference = u.reference
         self.move_label.setText(f"{u.reference}{phase}{tempo}{turned}")
         self.reps_label.setText(f"Reps: {u.rep_count}")

@@ -41,6 +41,7 @@ dance bench's different-move median rose from 22 to 33; with this rule 29, and 7
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -62,6 +63,8 @@ TURN_MIN_DEG = 45.0
 TURN_HYSTERESIS_DEG = 10.0  # (and a take just as far from profile as its reference stays turned)
 # A take is turned only to a reference that moves more up and down than sideways in its image (`moves_up_and_down`).
 MIN_VERTICAL_SHARE = 0.5
+# COCO-17 shoulders to ankles (no face), and the frames whose median is an example's first pose.
+_BODY, _START_FRAMES = slice(5, 17), 3
 # A window or a take gives a yaw when this many frames show both shoulders and both hips.
 MIN_YAW_FRAMES = 3
 # The body's hips and shoulders must be this wide (metres, summed) for the direction to mean anything.
@@ -103,18 +106,22 @@ def stance_yaw(world: NDArray[Any] | None) -> float | None:
     return start if start is not None else body_yaw(world)
 
 
-def moves_up_and_down(joints: NDArray[Any]) -> bool:
-    """Whether a reference's motion, (T, 17, 2) body-centred joints in its own image, is mostly vertical: at least
-    MIN_VERTICAL_SHARE of its joints' travel from the first pose. A turned take's vertical positions are what its
+def moves_up_and_down(examples: Sequence[NDArray[Any]]) -> bool:
+    """Whether a reference's motion is mostly vertical in its own image: at least MIN_VERTICAL_SHARE of its limbs'
+    and trunk's travel from each example's first pose, over (T, 17, 2) body-centred joints of every example (so a
+    move decides once, in whatever order its examples come). A turned take's vertical positions are what its
     camera saw; its horizontal ones are mostly the model's depth guess. A reference that moves sideways in its
-    image (a dance step's arms, a jab seen from the side) would be matched against guesses."""
-    j = np.asarray(joints, np.float64)
-    if len(j) == 0:
-        return False
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen: NaN, left out
-        travel = np.abs(j - np.nanmedian(j[:MIN_YAW_FRAMES], axis=0))
-    across, up = float(np.nansum(travel[..., 0])), float(np.nansum(travel[..., 1]))
+    image (a dance step's arms, a jab seen from the side) would be matched against guesses. The face is left out:
+    five points on one head would weigh a nod five times."""
+    across = up = 0.0
+    for joints in examples:
+        j = np.asarray(joints, np.float64)[:, _BODY]
+        if len(j) == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # joints never seen: NaN, left out
+            travel = np.abs(j - np.nanmedian(j[:_START_FRAMES], axis=0))
+        across, up = across + float(np.nansum(travel[..., 0])), up + float(np.nansum(travel[..., 1]))
     return across + up > 0 and up / (across + up) >= MIN_VERTICAL_SHARE
 
 
@@ -136,13 +143,22 @@ def turn_angle(take_yaw: float | None, ref_yaw: float | None, slack: float = 0.0
     return rest if abs(rest) >= TURN_MIN_DEG - slack else 0.0
 
 
-def needs_side_on(take_yaw: float | None, ref_yaw: float | None) -> bool:
-    """The take is filmed nearer the front than the reference, by a view of another kind: it cannot be turned
-    (its forward motion would be a guess) and is compared as filmed, so the person should turn side-on to the
-    camera as the coach was filmed. False when either yaw is unknown."""
-    if take_yaw is None or ref_yaw is None or _from_profile(take_yaw) < _from_profile(ref_yaw):
+def needs_side_on(take_yaw: float | None, ref_yaw: float | None, slack: float = 0.0) -> bool:
+    """The coach was filmed nearer profile than front, and the take nearer the front than the reference by a view
+    of another kind: it cannot be turned (its forward motion would be a guess) and is compared as filmed, so the
+    person should turn side-on to the camera. False when either yaw is unknown. `slack` (degrees) keeps a take
+    already told so from being let go at the first window past a limit."""
+    if take_yaw is None or ref_yaw is None or _from_profile(ref_yaw) >= TURN_MIN_DEG:
         return False
-    return abs(_view_gap(take_yaw, ref_yaw)) >= TURN_MIN_DEG
+    if _from_profile(take_yaw) < _from_profile(ref_yaw) - slack:
+        return False
+    return abs(_view_gap(take_yaw, ref_yaw)) >= TURN_MIN_DEG - slack
+
+
+def views_apart(take_yaw: float | None, ref_yaw: float | None) -> bool:
+    """The take and the reference are seen from views of another kind (half turns in profile aside): the
+    reference's pose, laid over the person, would fit no body part."""
+    return take_yaw is not None and ref_yaw is not None and abs(_view_gap(take_yaw, ref_yaw)) >= TURN_MIN_DEG
 
 
 def _view_gap(take_yaw: float, ref_yaw: float) -> float:

@@ -127,9 +127,9 @@ class LiveEngine:
 
     @property
     def ghost_beside(self) -> bool:
-        """The reference is drawn beside the person, as filmed, not over them: they are seen from another side
-        than the coach (turned, or to be told to turn side-on), and the coach's pose would fit no body part."""
-        return bool(self.window.turn) or self.window.side_on
+        """The reference is drawn beside the person, as filmed, not over them: they are seen from a view of another
+        kind than the coach (turned or not), and the coach's pose would fit no body part."""
+        return bool(self.window.turn) or self.window.apart
 
     def push(
         self,
@@ -326,7 +326,8 @@ class LiveEngine:
         else:
             candidates = list(new_rep.feedback) if new_rep else list(self.advice)
             if self.window.side_on:
-                candidates.append(FeedbackItem("body", MSG_SIDE_ON, 1.0))
+                # Beside the part advice, not over it ("body" messages replace all advice at once).
+                candidates.append(FeedbackItem("view", MSG_SIDE_ON, 1.0))
         shown = self.stabilizer.update(candidates, t)
         return LiveUpdate(
             frame=self.frame_index - 1, t=t, status=status, score=score, parts=parts, phase=phase,

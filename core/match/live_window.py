@@ -15,7 +15,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..features.bones import Normalisation, estimate_normalisation, foot_points, mirror_keypoints, steady_facing
-from ..features.view_turn import TURN_HYSTERESIS_DEG, body_yaw, needs_side_on, turn_angle, turned_keypoints
+from ..features.view_turn import (
+    TURN_HYSTERESIS_DEG,
+    body_yaw,
+    needs_side_on,
+    turn_angle,
+    turned_keypoints,
+    views_apart,
+)
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.strike_metrics import StrikeMetrics, StrikeProfile, measure_rep
 
@@ -60,6 +67,7 @@ class ViewWindow:
         self.norm: Normalisation | None = None
         self.turn = 0.0  # degrees the person is turned about the vertical to be seen as the reference was
         self.side_on = False  # filmed nearer the front than the reference, by too much to compare well
+        self.apart = False  # seen from a view of another kind than the reference, turned or not
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -77,7 +85,9 @@ class ViewWindow:
             slack = TURN_HYSTERESIS_DEG if self.turn else 0.0
             take_yaw = body_yaw(world)
             self.turn = turn_angle(take_yaw, self.ref_yaw, slack) if self.turnable else 0.0
-            self.side_on = needs_side_on(take_yaw, self.ref_yaw)
+            told = TURN_HYSTERESIS_DEG if self.side_on else 0.0
+            self.side_on = not self.turn and needs_side_on(take_yaw, self.ref_yaw, told)
+            self.apart = views_apart(take_yaw, self.ref_yaw)
             if self.turn:
                 coco, feet = self._turned(coco, feet, world)
         latest = estimate_normalisation(coco, COCO17, self.ref_facing, feet)

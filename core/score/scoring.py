@@ -126,7 +126,8 @@ class PreparedReference:
     def turn_yaw(self) -> float | None:
         """The angle a take filmed from elsewhere is turned to, None when it is never turned: no angle known, or
         the reference moves mostly sideways in its image (core.features.view_turn.moves_up_and_down)."""
-        return self.yaw if self.yaw is not None and moves_up_and_down(self.features.joints) else None
+        moves_so = moves_up_and_down([f.joints for f in self.example_features])
+        return self.yaw if self.yaw is not None and moves_so else None
 
     @cached_property
     def strike(self) -> StrikeProfile:
