@@ -32,8 +32,8 @@ from front-view takes turned to a side reference: a curl reference counted the f
 turning side views only adds 7 true and 4 false.
 
 And only to a reference that moves mostly up and down in its own image (`moves_up_and_down`): a turned take's
-sideways positions are the depth guess times sin(angle), its heights are seen. A squat (81 % of its joints'
-travel vertical), push-up (89 %) or front-view curl (77 %) can be compared so; a dance step whose arms sweep
+sideways positions are the depth guess times sin(angle), its heights are seen. A squat (74 % of its limbs'
+travel vertical), push-up (79 %) or front-view curl (77 %) can be compared so; a dance step whose arms sweep
 sideways cannot (the side-view curl turned to the front scored up to 77 against such steps, at most 20 as filmed: the
 dance bench's different-move median rose from 22 to 33; with this rule 29, and 7 squats still counted).
 """
