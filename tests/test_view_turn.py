@@ -163,6 +163,17 @@ def test_a_profile_on_either_side_of_90_degrees_is_turned_to_the_front(squats, d
     assert score_take(take, front_ref).score >= 70
 
 
+def test_the_review_video_finds_the_turned_reps(squats):
+    # `render --compare` runs the live engine over the clip first: with the world landmarks it finds the squats.
+    from core.pose.skeleton import to_coco17
+    from core.view.compare_render import _find_reps
+
+    _, side, front_ref, _ = squats
+    coco = to_coco17(side.keypoints, side.skeleton)
+    times = np.arange(len(side)) / side.fps
+    assert 6 <= len(_find_reps(coco, side.world, times, front_ref, False, side.fps)) <= 8
+
+
 def test_a_take_scored_offline_is_turned_too(squats):
     front, side, front_ref, side_ref = squats
     as_filmed = lambda seq: replace(seq, world=None)  # noqa: E731

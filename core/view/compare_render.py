@@ -55,16 +55,18 @@ class CompareResult:
     steps: tuple[CompareStep, ...]
 
 
-def _find_reps(coco: NDArray[np.float32], times: NDArray[np.float64], prepared: PreparedReference,
-               mirror: bool, fps: float) -> list[Rep]:  # fmt: skip
+def _find_reps(coco: NDArray[np.float32], world: NDArray[np.float32], times: NDArray[np.float64],
+               prepared: PreparedReference, mirror: bool, fps: float) -> list[Rep]:  # fmt: skip
     """The counted reps the live engine finds; with none (one performance cut short, say) the best whole-take
-    match stands in, so a clip of a single move still gets its review."""
+    match stands in, so a clip of a single move still gets its review. `world`: (T, 33, 3) world landmarks, which
+    turn a take filmed from another side than the reference (core.features.view_turn)."""
     engine = engine_for([prepared], mirror)
     if engine is None:
         raise PoseCoachError(f"'{prepared.reference.label}': nothing to follow")
     reps: list[Rep] = []
-    for kp, t in zip(coco, times, strict=True):
-        u = engine.push(None if np.isnan(kp[:, 0]).all() else kp, float(t), "coco17")
+    for kp, w, t in zip(coco, world, times, strict=True):
+        nobody = np.isnan(kp[:, 0]).all()
+        u = engine.push(None if nobody else kp, float(t), "coco17", world=None if nobody else w)
         if u.new_rep is not None:
             reps.append(u.new_rep)
     reps += [r for r in engine.finish() if isinstance(r, Rep)]
@@ -72,7 +74,7 @@ def _find_reps(coco: NDArray[np.float32], times: NDArray[np.float64], prepared: 
     reps = sorted((r for r in reps if r.counted), key=lambda r: r.start)
     if reps:
         return reps
-    found = score_take(PoseSequence(coco, "coco17", fps), prepared, mirror)
+    found = score_take(PoseSequence(coco, "coco17", fps, world=world), prepared, mirror)
     return [Rep(1, found.start_s, found.end_s, found.score, found.parts, found.tempo, tuple(found.feedback))]
 
 
@@ -100,13 +102,14 @@ def render_compare(source: str, reference: Reference, out: str | Path, mirror: b
     prepared = PreparedReference.from_reference(reference)
     if reference.hold is not None:
         raise PoseCoachError(f"'{reference.label}' is a hold (a pose held still): there is no motion to compare")
-    kps, times, frame_height = [], [], 0
+    kps, worlds, times, frame_height = [], [], [], 0
     with VideoSource(source) as video, PoseEstimator(model) as estimator:
         fps, total = video.fps, video.frame_count
         for frame in video:
             pose = estimator.process(frame)
             kp = pose.keypoints_px() if pose.detected else np.full((33, 3), np.nan, np.float32)
             kps.append(to_coco17(np.asarray(kp, np.float32)[None], MEDIAPIPE33)[0])
+            worlds.append(pose.world[:, :3])
             times.append(frame.t)
             frame_height = frame.image.shape[0]
             if progress is not None:
@@ -115,7 +118,7 @@ def render_compare(source: str, reference: Reference, out: str | Path, mirror: b
         raise PoseCoachError(f"{source}: holds no frames")
     coco, t = np.stack(kps), np.array(times)
     rel = t - t[0]
-    reps = _find_reps(coco, t, prepared, mirror, fps)
+    reps = _find_reps(coco, np.stack(worlds), t, prepared, mirror, fps)
     rows = {r.index: np.flatnonzero((rel >= r.start - 1e-6) & (rel < r.end - 1e-6)) for r in reps}
     reps = [r for r in reps if len(rows[r.index]) >= 2]
     paths = {r.index: rep_path(coco[rows[r.index]], prepared) for r in reps}  # either side: a southpaw rep too
