@@ -20,13 +20,7 @@ DONE, NOW, TODO, BAD = QColor("#3fbf5f"), QColor("#ffd23f"), QColor("#5a5a66"), 
 def run_verdict(run: ComboRun) -> list[tuple[str, QColor]]:
     """The last run in a few words, each with its colour."""
     lines = [(f"Run {run.run}: {run.score:.0f}", DONE if run.score >= 70 else NOW)]
-    for problem in run.problems:
-        if problem.kind == "swapped":
-            a, b = problem.positions
-            lines.append((f"swapped {a + 1} and {b + 1}", BAD))
-        else:
-            what = "skipped" if problem.kind == "skipped" else "wrong side:"
-            lines.append((f"{what} {move_of(problem.label or '')}", BAD))
+    lines += [(problem.text(move_of, str), BAD) for problem in run.problems]
     if run.extra:
         lines.append((f"{len(run.extra)} extra", NOW))
     if not run.problems:

@@ -5,6 +5,7 @@ Plain frozen data (no numpy) shared by the CLI's JSON events, the history store 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..library.labels import move_of
@@ -48,6 +49,15 @@ class RunProblem:
     kind: str  # "skipped", "swapped" or "wrong_side"
     positions: tuple[int, ...]
     label: str | None = None
+
+    def text(self, name: Callable[[str], str], number: Callable[[int], str]) -> str:
+        """In a few lower-case words ("skipped jab", "swapped 2 and 3", "wrong side: cross"), with the move's
+        `name` and position `number` (1-based) worded as the caller says them."""
+        if self.kind == "swapped":
+            a, b = self.positions
+            return f"swapped {number(a + 1)} and {number(b + 1)}"
+        what = "skipped" if self.kind == "skipped" else "wrong side:"
+        return f"{what} {name(self.label or '')}"
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ def parts_in_view(coco: NDArray[np.float32], joints_seen: NDArray[np.bool_]) -> 
     # joint. Down and up a little: a hidden hand may hang just below the hips.
     pad = np.array([0.0, HIDDEN_MARGIN * (hi[1] - lo[1])])
     inside = placed & (xy >= lo - pad).all(axis=1) & (xy <= hi + pad).all(axis=1)
-    return out | {part for part, joints in PART_JOINTS.items() if (joints_seen | inside)[list(joints)].mean() >= 0.5}
+    return parts_seen(joints_seen | inside)
 
 
 def parts_with_all_bones(bones_seen: NDArray[np.bool_]) -> set[str]:

@@ -167,7 +167,7 @@ class LivePipeline:
         est = self.estimate(frame)
         engine = self.engine
         update = None if engine is None else engine.push(est.keypoints, frame.t, MEDIAPIPE33, world=est.world)
-        return self.draw(frame, est, update, self.engine)
+        return self.draw(frame, est, update, engine)
 
     def _ghost(
         self, update: LiveUpdate | None, engine: Engine | None, coco: NDArray[Any] | None, size: tuple[int, int]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..library.labels import move_of
-from ..match.combo_events import ComboRun, RunProblem
+from ..match.combo_events import ComboRun
 
 _ONES = [
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
@@ -61,16 +61,12 @@ def summary_phrase(reps: int, best: float | None, mean: float | None) -> str:
 def run_phrase(run: ComboRun) -> str:
     """A combination run: its score, then at most two things that went wrong, else that all was in order."""
     said = f"Combination: {number_words(round(run.score))}."
-    problems = [_spoken_problem(p) for p in run.problems]
+    problems = [_sentence(p.text(spoken_move, number_words)) for p in run.problems]
     return " ".join([said, *problems[:2]]) if problems else f"{said} All in order."
 
 
-def _spoken_problem(problem: RunProblem) -> str:
-    if problem.kind == "swapped":
-        a, b = problem.positions
-        return f"Swapped {number_words(a + 1)} and {number_words(b + 1)}."
-    what = "Skipped" if problem.kind == "skipped" else "Wrong side:"
-    return f"{what} {spoken_move(problem.label or '')}."
+def _sentence(words: str) -> str:
+    return f"{words[:1].upper()}{words[1:]}."
 
 
 def spoken_move(label: str) -> str:
