@@ -184,3 +184,15 @@ def test_rivals_on_one_punch_or_kick_are_ranked_by_recognition_not_live_score(re
             total += 1
     assert total >= 15
     assert right >= 0.8 * total, f"recognition kept the labelled technique for {right} of {total}"
+
+
+def test_a_strike_whose_hand_or_foot_barely_moved_is_not_reported(sessions):
+    # Every reported strike travelled at least half its reference's reach; the hook take no longer gives the
+    # guard hand's shuffles between hooks to the jab (it reported 4 straights among 14 reps for 7 hooks).
+    from core.match.auto_detect import MIN_REACH_SHARE
+
+    for _, reps in sessions.values():
+        assert all(r.strike is None or r.strike.reach_share is None or r.strike.reach_share >= MIN_REACH_SHARE
+                   for r in reps)  # fmt: skip
+    _, hooks = sessions["left_hook_head_7"]
+    assert 6 <= len(hooks) <= 9 and not [r for r in hooks if r.move == "straight_left"]

@@ -232,3 +232,22 @@ def test_a_squat_strikes_nothing_and_its_reps_carry_no_strike_metrics(pose_cache
         reps = [engine.push(row, k / seq.fps, seq.skeleton).new_rep for k, row in enumerate(seq.keypoints)]
         reps = [r for r in reps if r is not None] + engine.finish()
         assert reps and all((r.strike is not None) is strikes for r in reps), clip
+
+
+def test_reach_share_tells_the_punch_from_the_guard_around_it(pose_cache):
+    """punch_side.mp4's one slow punch against the starter jab: the arm going out and coming back travels the
+    coach's reach; the guard after it (which the jab's live engine also matched, at 2.7-3.1 s) a third of it."""
+    from core.app.paths import open_library
+    from core.match.sidedness import strike_profile
+    from core.score.strike_metrics import measure_rep
+
+    (jab,) = open_library(MUAYTHAI / "no-user-folder").find("Jab / straight, left")
+    profile = strike_profile(PreparedReference.from_reference(jab))
+    punch = pose_cache.get("punch_side")
+    coco = to_coco17(punch.keypoints, punch.skeleton)
+    t = np.arange(len(coco)) / punch.fps
+    share = {
+        span: measure_rep(t, coco, int(span[0] * punch.fps), int(span[1] * punch.fps), profile, False).reach_share
+        for span in ((0.4, 1.2), (1.6, 2.1), (2.7, 3.1))
+    }
+    assert share[(0.4, 1.2)] >= 0.8 and share[(1.6, 2.1)] >= 0.8 and share[(2.7, 3.1)] < 0.5, share

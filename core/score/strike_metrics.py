@@ -74,6 +74,9 @@ class StrikeMetrics:
     extension_ref: float | None
     return_time: float | None
     return_ref: float | None
+    # How far the limb that struck travelled in the rep, as a share of the reference's reach (body heights both);
+    # None when either is unknown. Auto-detect drops a strike that barely moved (core.match.auto_detect).
+    reach_share: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         def r(x: float | None, digits: int) -> float | None:
@@ -86,6 +89,7 @@ class StrikeMetrics:
             "extension_ref": r(self.extension_ref, 1),
             "return_time": r(self.return_time, 3),
             "return_ref": r(self.return_ref, 3),
+            "reach_share": r(self.reach_share, 2),
             "striking_joint": self.joint,
         }
 
@@ -312,13 +316,17 @@ def measure_rep(
     if profile.one_sided and _other_limb_struck(xy[start : end + 1], joint, profile):
         joint = int(PARTNER[joint])
     m = _measure(np.asarray(t, np.float64), xy, joint, start, end)
+    height = body_height(xy)
+    share = None
+    if profile.reach and np.isfinite(height) and height > 0:
+        share = travel(xy[start : end + 1], joint) / height / profile.reach
     ratio = None
     if m.peak_speed is not None and profile.peak_speed:
         ratio = m.peak_speed / profile.peak_speed
     own = int(PARTNER[joint]) if mirrored_input else joint
     return StrikeMetrics(
         COCO17_NAMES[own], side_of(own) if profile.one_sided else None, m.peak_speed, ratio,
-        m.extension, profile.extension, m.return_time, profile.return_time,
+        m.extension, profile.extension, m.return_time, profile.return_time, share,
     )  # fmt: skip
 
 
