@@ -6,8 +6,9 @@ import numpy as np
 
 from core.library.labelled_takes import labelled_segments, load_labelled_take
 from core.library.references import make_reference
-from core.match.live import MSG_PARTIAL, PARTIAL_AFTER_S, LiveEngine
+from core.match.live import PARTIAL_AFTER_S, LiveEngine
 from core.score.scoring import PreparedReference
+from core.score.unseen_motion import MSG_PARTIAL
 
 from .conftest import TESTDATA
 

@@ -27,7 +27,7 @@ from ..features.bones import (
 )
 from ..match.hold_events import Hold, HoldStatus
 from ..match.hold_pose import HoldPose, LiveBoneLengths
-from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, MSG_PARTIAL, PARTIAL_AFTER_S
+from ..match.live import ADVICE_MIN_SCORE, FEEDBACK_EVERY, MSG_NOBODY, PARTIAL_AFTER_S
 from ..match.live_events import CutOffClock, LiveUpdate, parts_in_view, parts_with_all_bones
 from ..match.live_window import FramePoints
 from ..pose.skeleton import COCO17, COCO17_NAMES, MEDIAPIPE33, PARTS, to_coco17
@@ -35,6 +35,7 @@ from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import SAME_MOVE_MIN_SCORE, PreparedReference, distance_to_score, part_scores
 from ..score.stability import body_height
+from ..score.unseen_motion import MSG_PARTIAL
 
 # The pose is held while its score against the key pose is at least the score from which a performance is
 # more likely this pose than another (the threshold that names a move and counts a rep).

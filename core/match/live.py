@@ -36,6 +36,7 @@ from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
 from ..score.scoring import PreparedReference, distance_to_score, part_scores
 from ..score.strike_metrics import StrikeMetrics
+from ..score.unseen_motion import MSG_PARTIAL
 
 # A rep is a match of the whole reference within the move's own bar (PreparedReference.accept_distance: the
 # distance where a performance is more likely the move than another one, more for a move far from its rest
@@ -58,7 +59,6 @@ ADVICE_MIN_SCORE = 40.0
 FEEDBACK_EVERY = 6
 
 MSG_NOBODY = "step into the frame"
-MSG_PARTIAL = "step back so your whole body is visible"
 # Filmed from the front against a move filmed from the side: compared as filmed, and the forward motion the
 # coach showed cannot be seen (core.features.view_turn.needs_side_on).
 MSG_SIDE_ON = "turn side-on to the camera, as the coach was filmed"

@@ -37,8 +37,9 @@ from ..library.references import Reference
 from ..match.align import Segment, best_segment, mean_per_reference_frame, per_reference_frame, warp_path
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import MEDIAPIPE33, PARTS
-from ..score.feedback import FeedbackItem, build_feedback, part_directions
+from ..score.feedback import MAX_ITEMS, FeedbackItem, build_feedback, part_directions
 from ..score.tolerance import part_scale as tolerance_scale
+from ..score.unseen_motion import MSG_PARTIAL, UNSEEN_TO_MENTION, motion_share, unseen_share, with_unseen
 
 if TYPE_CHECKING:
     from ..score.strike_metrics import StrikeProfile
@@ -130,6 +131,11 @@ class PreparedReference:
         return self.yaw if self.yaw is not None and moves_so else None
 
     @cached_property
+    def motion(self) -> NDArray[np.float64]:
+        """(B,) each bone's share of the reference's motion (core.score.unseen_motion)."""
+        return motion_share(self.features)
+
+    @cached_property
     def strike(self) -> StrikeProfile:
         """What the reference strikes with and how (core.match.sidedness): it runs recognition on the mirrored
         reference, so it is measured once per prepared reference, not once per engine built on it."""
@@ -219,6 +225,7 @@ class TakeScore:
     mirror: bool = False
     source: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    unseen: float = 0.0  # share of the reference's motion the take kept out of sight (core.score.unseen_motion)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -236,6 +243,7 @@ class TakeScore:
             "end": round(self.end_s, 3),
             "distance": round(self.distance, 4),
             "mirror": self.mirror,
+            "unseen": round(self.unseen, 3),
         }
 
 
@@ -273,7 +281,9 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     per_frame = per_reference_frame(cost, path, n)
     on_path = paired_part_costs(feats, prepared.features, path)  # (L, P)
     per_part = mean_per_reference_frame(on_path, path[:, 0], n)  # (N, P), NaN where never visible
-    distance = float(np.mean(per_frame))
+    # What the coach moved and the take kept out of sight counts as a different pose (core.score.unseen_motion).
+    unseen = unseen_share(prepared.motion, feats.weight[path[:, 1]])
+    distance = with_unseen(float(np.mean(per_frame)), unseen)
     if prepared.part_scale is not None:
         # Several examples: each part and phase is graded against the variation the examples show.
         per_part = per_part * prepared.part_scale
@@ -284,10 +294,12 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     parts = part_scores(part_dist)
     graded = distance
     if prepared.part_scale is not None:
-        graded = prepared.graded_distance(np.array(part_dist))
+        graded = with_unseen(prepared.graded_distance(np.array(part_dist)), unseen)
     tempo = _tempo(segment, n)
     directions = part_directions(feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path)
     feedback = build_feedback(parts, ref.weights, directions, tempo)
+    if unseen >= UNSEEN_TO_MENTION:  # the score is low for what was not seen: say that first
+        feedback = [FeedbackItem("body", MSG_PARTIAL, 10.0 * unseen), *feedback[: MAX_ITEMS - 1]]
     return TakeScore(
         reference=ref.label,
         move=ref.move,
@@ -303,6 +315,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
         distance=distance,
         mirror=mirror,
         source=take.source,
+        unseen=unseen,
     )
 
 
