@@ -183,6 +183,26 @@ def test_a_take_scored_offline_is_turned_too(squats):
     assert score_take(front, front_ref).score >= 97  # one kind of view: as filmed, as before
 
 
+def test_a_turned_take_gets_no_advice_read_from_the_depth_guess(squats):
+    """Turned to the front, the side man's x axis is mediapipe's depth guess: it told him to "widen your stance"
+    and "reach further out". Offline and live, only advice that reads height and bending remains."""
+    from core.score.feedback import part_directions
+
+    front, side, front_ref, _ = squats
+    lateral = ("stance", "across", "reach further out", "lean", "upright")
+    offline = [f.message for f in score_take(side, front_ref).feedback]
+    live = [f.message for r in _reps(LiveEngine(front_ref), side) for f in r.feedback]
+    assert live and not [m for m in offline + live if any(w in m for w in lateral)], offline + live
+    # The same frames compared as filmed may still be told about their stance: the rule is about turned takes.
+    joints = np.zeros((4, 17, 2), np.float32)
+    joints[:, 15], joints[:, 16] = (-0.2, 2.0), (0.2, 2.0)  # the ankles two torso lengths below the hips
+    wide = joints.copy()
+    wide[:, 15], wide[:, 16] = (-1.0, 1.75), (1.0, 1.75)  # as far from the hips, a torso length out each side
+    costs = np.ones((4, 6), np.float32)
+    assert "stance" in part_directions(wide, joints, costs)["left_leg"]
+    assert "left_leg" not in part_directions(wide, joints, costs, lateral=False)
+
+
 def test_turning_finds_no_move_where_there_is_none(squats, pose_cache):
     front, side, front_ref, _ = squats
     punch = pose_cache.get("punch_side")  # a three-quarter view: turned about 45 degrees

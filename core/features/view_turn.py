@@ -219,10 +219,11 @@ def _pixels_per_metre(world_xy: NDArray[np.float64], coco: NDArray[np.float32]) 
 
 def seen_from(
     keypoints: NDArray[Any], skeleton: str, world: NDArray[Any] | None, ref_yaw: float | None
-) -> NDArray[np.float32]:
+) -> tuple[NDArray[np.float32], float]:
     """A whole take's (T, K, 3) keypoints as the reference's camera would see them: turned when the take's world
-    landmarks say it was filmed from another kind of view (`turn_angle`), else as filmed."""
+    landmarks say it was filmed from another kind of view (`turn_angle`), else as filmed; and the degrees turned
+    (0: as filmed)."""
     angle = turn_angle(body_yaw(world), ref_yaw)
     if not angle or world is None:
-        return np.asarray(keypoints, np.float32)
-    return turned_keypoints(world, keypoints, skeleton, angle)[0]
+        return np.asarray(keypoints, np.float32), 0.0
+    return turned_keypoints(world, keypoints, skeleton, angle)[0], float(angle)

@@ -293,7 +293,7 @@ class LiveEngine:
         take_joints = self.cols.joints[slots]
         ref_joints = self._ref_joints[path[:, 0]]
         costs = self.cols.parts[slots, path[:, 0]]
-        directions = part_directions(take_joints, ref_joints, costs)
+        directions = part_directions(take_joints, ref_joints, costs, lateral=not self.window.turn)
         return build_feedback(part_scores, self.ref.weights, directions, tempo)
 
     def _update(self, t: float, status: str, new_rep: Rep | None) -> LiveUpdate:

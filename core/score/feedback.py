@@ -44,38 +44,47 @@ def _mid(j: NDArray[Any], a: str, b: str) -> NDArray[Any]:
     return np.asarray((j[:, _I[a]] + j[:, _I[b]]) / 2)
 
 
-def _descriptors(j: NDArray[Any]) -> dict[str, list[tuple[NDArray[Any], str, str]]]:
-    """Per part: (value per frame, advice when the take is below the reference, advice when above)."""
+# Advice that reads the image's x alone: sideways lean, reach across or out, stance width. In a take turned to
+# the coach's camera angle (core.features.view_turn) that axis is the pose model's depth guess, which told the
+# side-view squatter, turned to a front reference, to "widen your stance": such a take gets only the rest.
+Descriptor = tuple[NDArray[Any], str, str, bool]  # value per frame, advice below, advice above, reads x alone
+
+
+def _descriptors(j: NDArray[Any]) -> dict[str, list[Descriptor]]:
+    """Per part: (value per frame, advice when the take is below the reference, advice when above, lateral)."""
     neck = _mid(j, "left_shoulder", "right_shoulder")
     pelvis = _mid(j, "left_hip", "right_hip")
     ankles = _mid(j, "left_ankle", "right_ankle")
     trunk = neck - pelvis
     lean = np.abs(np.arctan2(trunk[:, 0], -trunk[:, 1]))  # radians from upright; ~torso lengths scale
-    out: dict[str, list[tuple[NDArray[Any], str, str]]] = {
-        "head": [(neck[:, 1] - j[:, _I["nose"], 1], "keep your head up", "lower your chin")],
+    out: dict[str, list[Descriptor]] = {
+        "head": [(neck[:, 1] - j[:, _I["nose"], 1], "keep your head up", "lower your chin", False)],
         "torso": [
-            (lean, "lean forward more", "keep your back more upright"),
-            (ankles[:, 1] - pelvis[:, 1], "go lower", "don't go so low"),
+            (lean, "lean forward more", "keep your back more upright", True),
+            (ankles[:, 1] - pelvis[:, 1], "go lower", "don't go so low", False),
         ],
     }
     for side in ("left", "right"):
         sh, wr = f"{side}_shoulder", f"{side}_wrist"
         hip, kn, an = f"{side}_hip", f"{side}_knee", f"{side}_ankle"
         out[f"{side}_arm"] = [
-            (_dist(j, sh, wr), "extend further", "bend the elbow more"),
-            (_up(j, sh, wr), "raise it higher", "keep it lower"),
-            (j[:, _I[wr], 0] - j[:, _I[sh], 0], "reach further across", "reach further out"),
+            (_dist(j, sh, wr), "extend further", "bend the elbow more", False),
+            (_up(j, sh, wr), "raise it higher", "keep it lower", False),
+            (j[:, _I[wr], 0] - j[:, _I[sh], 0], "reach further across", "reach further out", True),
         ]
         out[f"{side}_leg"] = [
-            (_up(j, hip, kn), "lift the knee higher", "keep the knee lower"),
-            (_dist(j, hip, an), "straighten the leg", "bend the knee more"),
-            (np.abs(j[:, _I[an], 0] - pelvis[:, 0]), "widen your stance", "narrow your stance"),
+            (_up(j, hip, kn), "lift the knee higher", "keep the knee lower", False),
+            (_dist(j, hip, an), "straighten the leg", "bend the knee more", False),
+            (np.abs(j[:, _I[an], 0] - pelvis[:, 0]), "widen your stance", "narrow your stance", True),
         ]
     return out
 
 
-def part_directions(take_joints: NDArray[Any], ref_joints: NDArray[Any], part_cost: NDArray[Any]) -> dict[str, str]:
-    """Advice per part from aligned frame pairs.
+def part_directions(
+    take_joints: NDArray[Any], ref_joints: NDArray[Any], part_cost: NDArray[Any], lateral: bool = True
+) -> dict[str, str]:
+    """Advice per part from aligned frame pairs; `lateral=False` for a take turned to the coach's camera angle
+    (no advice that reads x alone).
 
     take_joints, ref_joints: (L, 17, 2) pelvis-centred joints in torso lengths, row k of one matched
     with row k of the other. part_cost: (L, P) part costs of those pairs. For each part the frames where
@@ -90,7 +99,9 @@ def part_directions(take_joints: NDArray[Any], ref_joints: NDArray[Any], part_co
             continue
         worst = cost >= np.nanpercentile(cost, 67)
         best_diff, best_msg = 0.0, ""
-        for (tv, below, above), (rv, _, _) in zip(take_d[part], ref_d[part], strict=True):
+        for (tv, below, above, sideways), (rv, *_) in zip(take_d[part], ref_d[part], strict=True):
+            if sideways and not lateral:
+                continue
             diff = (tv - rv)[worst]
             diff = diff[np.isfinite(diff)]
             if not diff.size:

@@ -86,9 +86,12 @@ DIFFERENT_MOVE_DISTANCE = 0.393
 TYPICAL_OTHER_PERSON_DISTANCE = 0.237
 
 
-def take_as_compared(take: PoseSequence, idx: NDArray[np.int_], mirror: bool, yaw: float | None) -> NDArray[np.float32]:
+def take_as_compared(
+    take: PoseSequence, idx: NDArray[np.int_], mirror: bool, yaw: float | None
+) -> tuple[NDArray[np.float32], float]:
     """The take's keypoints at frames `idx` as they meet a reference filmed from `yaw`: mirrored (the other stance)
-    when asked, and turned when the take was filmed from another side (core.features.view_turn)."""
+    when asked, and turned when the take was filmed from another side (core.features.view_turn); and the degrees
+    turned (0: as filmed)."""
     kp = take.keypoints[idx]
     world = None if take.world is None else take.world[idx]
     if mirror:
@@ -270,7 +273,7 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     """Find where in the take the reference move happens, align it with fastdtw and score it."""
     ref = prepared.reference
     idx = resample_indices(len(take), take.fps, ref.fps)
-    kp = take_as_compared(take, idx, mirror, prepared.turn_yaw)
+    kp, turned = take_as_compared(take, idx, mirror, prepared.turn_yaw)
     _, _, found = _locate(kp, take.skeleton, prepared, None)
     # Scale and roll come from the frames that hold the move, as they did for the reference: idle
     # time, walking in or a push-up's foreshortened torso elsewhere in the take must not change them.
@@ -296,7 +299,9 @@ def score_take(take: PoseSequence, prepared: PreparedReference, mirror: bool = F
     if prepared.part_scale is not None:
         graded = with_unseen(prepared.graded_distance(np.array(part_dist)), unseen)
     tempo = _tempo(segment, n)
-    directions = part_directions(feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path)
+    directions = part_directions(
+        feats.joints[path[:, 1]], prepared.features.joints[path[:, 0]], on_path, lateral=not turned
+    )
     feedback = build_feedback(parts, ref.weights, directions, tempo)
     if unseen >= UNSEEN_TO_MENTION:  # the score is low for what was not seen: say that first
         feedback = [FeedbackItem("body", MSG_PARTIAL, 10.0 * unseen), *feedback[: MAX_ITEMS - 1]]
