@@ -1,9 +1,9 @@
 """Why the Muay Thai recognition rows stop where they do: what the shared data allow, measured two ways.
 
 1. Target height. Low kick and roundhouse are one motion aimed at the thigh or at the body: the striking foot's
-   peak height above the hips (torso lengths, image y up) separates them within one person. The 14 single
-   references were kicked lower than the club members of the train takes kick: their roundhouses peak where the
-   members' low kicks do. Printed per technique: the references' peak and the train takes' 10/50/90 percentiles.
+   peak height above the hips (torso lengths, image y up) tells them apart within one person. Printed per kick:
+   the single reference's peak and the train takes' 10/50/90 percentiles. The shared roundhouse references
+   were kicked low, at the club members' lowest roundhouses and highest low kicks.
 2. Body parts. The techniques most often misnamed against the single references, per body part: their median
    distance along the recognition alignment to their own reference and to the one they are taken for.
 3. Several examples from other people. Each labelled technique of the train takes against examples cut from the
