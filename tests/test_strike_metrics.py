@@ -219,6 +219,7 @@ def test_a_hidden_striking_hand_is_not_taken_for_the_other_hand():
         hidden[seg.start : seg.end + 1, COCO17_NAMES.index("left_wrist")] = np.nan
         m = measure_rep(t, hidden, seg.start, seg.end, profile, mirrored_input=False)
         assert m.joint == "left_wrist" and m.side == "left" and m.peak_speed is None
+        assert m.reach_share is None  # unknown, not "it did not move": auto-detect keeps the rep
 
 
 def test_a_squat_strikes_nothing_and_its_reps_carry_no_strike_metrics(pose_cache):

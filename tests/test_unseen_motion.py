@@ -60,3 +60,23 @@ def test_a_foot_lost_for_a_few_frames_costs_only_those_frames(pose_cache, step):
     brief = score_take(_hidden(take, FEET, slice(60, 64)), step)  # both feet gone for 4 of 120 frames
     assert brief.unseen < 0.03 and whole.score - brief.score <= 3
     assert MSG_PARTIAL not in [f.message for f in brief.feedback]
+
+
+def test_a_reference_held_still_has_no_motion_to_show(pose_cache):
+    """The guard before punch_side's punch: the pose model's jitter is not a motion a take must show."""
+    from core.features.bones import compute_features
+    from core.score.unseen_motion import motion_share
+
+    guard = pose_cache.get("punch_side").slice(0, 20)
+    assert not motion_share(compute_features(guard.keypoints, guard.skeleton)).any()
+    punch = pose_cache.get("punch_side").slice(8, 96)
+    share = motion_share(compute_features(punch.keypoints, punch.skeleton))
+    assert share.sum() == pytest.approx(1.0) and (share >= 0).all()
+
+
+def test_hiding_a_limb_never_improves_a_match():
+    from core.features.bones import MISSING_COST
+    from core.score.unseen_motion import with_unseen
+
+    for d in (0.1, 0.3, MISSING_COST, 0.9):
+        assert with_unseen(d, 0.0) == d and with_unseen(d, 0.5) >= d and with_unseen(d, 1.0) == max(d, MISSING_COST)

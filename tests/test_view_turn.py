@@ -185,7 +185,8 @@ def test_a_take_scored_offline_is_turned_too(squats):
 
 def test_a_turned_take_gets_no_advice_read_from_the_depth_guess(squats):
     """Turned to the front, the side man's x axis is mediapipe's depth guess: it told him to "widen your stance"
-    and "reach further out". Offline and live, only advice that reads height and bending remains."""
+    and "reach further out". Offline and live, no advice that reads x alone remains (a limb's length in the image,
+    "extend further", still mixes x with y)."""
     from core.score.feedback import part_directions
 
     front, side, front_ref, _ = squats

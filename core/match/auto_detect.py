@@ -26,6 +26,7 @@ from ..match.recognition import match_scores
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.scoring import TYPICAL_OTHER_PERSON_DISTANCE, PreparedReference
+from ..score.strike_metrics import StrikeProfile
 
 # Two reps that share more than this share of the shorter one are one physical rep found twice.
 SAME_REP_OVERLAP = 0.5
@@ -48,17 +49,18 @@ RECENT = 32
 RECOGNITION_PAD_S = 0.15
 # With no move chosen, a strike whose hand or foot travelled less than this share of the reference's reach (both
 # in body heights) is not that strike: a jab reference otherwise claims the guard hand's shuffle before and after
-# every kick. People's reach differs, but not twofold. On the 42 Muay Thai takes (reps found by the engines,
-# before arbitration) the reps of the right technique travel a median 0.7-1.2 of their reference's reach, the
-# jab's reps between techniques 0.24; reported reps 422 -> 306, right 42 % -> 53 %, true reps found 52 % -> 49 %.
-# A move chosen by the student is not held to it: a short strike is still that strike, scored and told so.
+# every kick. People's reach differs, but not twofold. Only where the reference names its limb (a category, as
+# every starter move has): a joint guessed from what travels most can be the wrong one (the shared left body hook
+# reference's ankle travels most, and its correct reps were measured on the foot). On the 42 Muay Thai takes
+# against the 14 references with their category and side: see bench/cross_person.py's auto-detect rows.
 MIN_REACH_SHARE = 0.5
 
 
-def struck(rep: Rep) -> bool:
-    """False for a rep of a strike whose hand or foot moved less than MIN_REACH_SHARE of the reference's reach."""
+def struck(rep: Rep, profile: StrikeProfile) -> bool:
+    """False for a rep of a strike whose named hand or foot moved less than MIN_REACH_SHARE of the reference's
+    reach; True when that is unknown (no limb named, the limb hidden most of the rep)."""
     share = None if rep.strike is None else rep.strike.reach_share
-    return share is None or share >= MIN_REACH_SHARE
+    return not profile.named or share is None or share >= MIN_REACH_SHARE
 
 
 def rep_label(rep: Rep, fallback: str = "") -> str:
@@ -249,7 +251,7 @@ class AutoDetectEngine:
         updates = self.updates = [e.push(coco, t, COCO17, feet=feet, world=world) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
-            if u.new_rep is not None and struck(u.new_rep):
+            if u.new_rep is not None and struck(u.new_rep, self.engines[k].strike):
                 self._last_rep[k] = (t, u.new_rep.score)
                 self.found.append(u.new_rep)
                 self.arbiter.add(u.new_rep, now)
@@ -300,7 +302,7 @@ class AutoDetectEngine:
         """The source ended: decide every waiting rep now (none is lost) and return those not yet reported."""
         now = self._frames[-1][0] if self._frames else 0.0
         for engine in self.engines:  # matches each engine still held back for a better one
-            for rep in (r for r in engine.finish() if struck(r)):
+            for rep in (r for r in engine.finish() if struck(r, engine.strike)):
                 self.found.append(rep)
                 self.arbiter.add(rep, now)
         self.outbox.extend(self.arbiter.decide(math.inf, force=True))

@@ -200,6 +200,7 @@ class LiveEngine:
         self.cols.times[slot] = tick
         self.cols.joints[slot] = joints
         self.cols.parts[slot] = parts
+        self.cols.turned[slot] = bool(self.window.turn)
         state = self.dtw.update(cost.astype(float), parts.astype(float))
         self.cols.steps[slot] = self.dtw.last_step
         return self._track_reps(j, state)
@@ -293,7 +294,7 @@ class LiveEngine:
         take_joints = self.cols.joints[slots]
         ref_joints = self._ref_joints[path[:, 0]]
         costs = self.cols.parts[slots, path[:, 0]]
-        directions = part_directions(take_joints, ref_joints, costs, lateral=not self.window.turn)
+        directions = part_directions(take_joints, ref_joints, costs, lateral=not self.cols.turned[slots].any())
         return build_feedback(part_scores, self.ref.weights, directions, tempo)
 
     def _update(self, t: float, status: str, new_rep: Rep | None) -> LiveUpdate:

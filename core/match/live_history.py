@@ -43,9 +43,11 @@ class Columns:
     joints: NDArray[np.float32] = field(init=False)
     steps: NDArray[np.int8] = field(init=False)
     parts: NDArray[np.float32] = field(init=False)
+    turned: NDArray[np.bool_] = field(init=False)  # the column's frame was turned to the coach's camera angle
 
     def __post_init__(self) -> None:
         self.times = np.zeros(self.size)
+        self.turned = np.zeros(self.size, bool)
         self.joints = np.full((self.size, 17, 2), np.nan, np.float32)
         self.steps = np.zeros((self.size, 0), np.int8)
         self.parts = np.zeros((self.size, 0, len(PARTS)), np.float32)

@@ -105,6 +105,8 @@ class StrikeProfile:
     return_time: float | None
     reach: float | None = None  # how far the striking joint travels in the reference, in body heights
     is_strike: bool = True  # False: the move strikes nothing (a squat), and its reps carry no strike metrics
+    # True when the reference names its limb (a category): the joint is known, not guessed from what travels most.
+    named: bool = False
 
     @property
     def side(self) -> str | None:
@@ -282,7 +284,9 @@ def profile_reference(
         is_strike = category in ("punch", "kick")
     else:  # nobody said: a strike is a fast hand or foot
         is_strike = m.peak_speed is not None and m.peak_speed >= MIN_STRIKE_SPEED
-    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time, reach, is_strike)
+    return StrikeProfile(
+        joint, one_sided, m.peak_speed, m.extension, m.return_time, reach, is_strike, category in ("punch", "kick")
+    )
 
 
 def _other_limb_struck(rep: NDArray[np.float64], joint: int, profile: StrikeProfile) -> bool:
@@ -317,9 +321,11 @@ def measure_rep(
         joint = int(PARTNER[joint])
     m = _measure(np.asarray(t, np.float64), xy, joint, start, end)
     height = body_height(xy)
-    share = None
-    if profile.reach and np.isfinite(height) and height > 0:
-        share = travel(xy[start : end + 1], joint) / height / profile.reach
+    rep = xy[start : end + 1]
+    seen = float(np.isfinite(rep[:, joint]).all(axis=-1).mean()) if len(rep) else 0.0
+    share = None  # unknown for a joint hidden most of the rep (the far hand): a hidden hand travels nothing
+    if profile.reach and np.isfinite(height) and height > 0 and seen >= MIN_SEEN_TO_SWITCH:
+        share = travel(rep, joint) / height / profile.reach
     ratio = None
     if m.peak_speed is not None and profile.peak_speed:
         ratio = m.peak_speed / profile.peak_speed
