@@ -13,8 +13,9 @@ from core.frame.sources import load_keypoint_array
 from core.library.labelled_takes import labelled_segments, load_labelled_take
 from core.library.reference_library import Library
 from core.library.references import make_reference
-from core.match.auto_detect import AutoDetectEngine, RepArbiter, rep_label, same_rep
+from core.match.auto_detect import AutoDetectEngine
 from core.match.live_events import Rep
+from core.match.rep_arbiter import RepArbiter, rep_label, same_rep
 from core.pose.estimator import PoseSequence
 from core.pose.skeleton import PARTS
 from core.score.scoring import PreparedReference

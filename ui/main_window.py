@@ -19,9 +19,9 @@ from core.frame.mailbox import LatestSlot
 from core.frame.sources import VideoSource, parse_source
 from core.library.reference_library import Library
 from core.library.references import Reference
-from core.match.auto_detect import rep_label
 from core.match.combo_engine import ComboEngine
 from core.match.live_events import Rep
+from core.match.rep_arbiter import rep_label
 from core.view.live_pipeline import ViewFrame
 
 from .capture_control import CaptureControl

@@ -21,7 +21,7 @@ from core.app.errors import ModelError
 from core.app.practice_session import PracticeSession
 from core.frame.mailbox import LatestSlot
 from core.frame.sources import Frame
-from core.match.auto_detect import rep_label
+from core.match.rep_arbiter import rep_label
 from core.pose.auto_model import AUTO, AutoModelChoice, AutoPose
 from core.pose.models import DEFAULT_MODEL
 from core.pose.pose_process import open_pose

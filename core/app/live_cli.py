@@ -14,10 +14,10 @@ from numpy.typing import NDArray
 from ..app.errors import PoseCoachError
 from ..frame.sources import DEFAULT_FPS, VideoSource, is_keypoint_file, read_keypoints, size_ignored_warning
 from ..library.labels import format_label
-from ..match.auto_detect import rep_label
 from ..match.gestures import poses_held_by
 from ..match.hold_events import Hold
 from ..match.live_events import Rep
+from ..match.rep_arbiter import rep_label
 from ..match.sides import SIDES
 from ..pose.auto_model import AutoModelChoice
 from ..pose.models import DEFAULT_MODEL

@@ -19,13 +19,13 @@ from ..app.practice_record import PracticeRecord, RecordPhase, RecordResult
 from ..app.practice_review import KeptReps
 from ..library.combination import Combination
 from ..library.references import Reference
-from ..match.auto_detect import rep_label
 from ..match.combo import ComboFollower
 from ..match.combo_engine import ComboEngine
 from ..match.gestures import Command, GestureRecognizer, poses_held_by
 from ..match.hold import HoldEngine
 from ..match.hold_events import Hold
 from ..match.live_events import Rep
+from ..match.rep_arbiter import rep_label
 from ..score.scoring import PreparedReference
 from ..view.live_pipeline import Engine, LivePipeline, engine_for
 from ..view.rep_takes import window_for

@@ -2,7 +2,7 @@
 
 A one-sided move (core.match.sidedness: its mirror image is another move) gets two live engines, one on the
 person as filmed and one on the person mirrored, so a jab thrown from the other stance matches the
-mirrored reference. The same physical rep found by both is kept once (core.match.auto_detect.RepArbiter,
+mirrored reference. The same physical rep found by both is kept once (core.match.rep_arbiter.RepArbiter,
 the better score first: both engines grade against the same reference, so their scores compare). Each rep
 says which side struck (`Rep.side`) and whether that is the reference's (`Rep.mirrored`).
 
@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import replace
 
-from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT, SETTLE_MARGIN_S, RepArbiter
+from ..match.auto_detect import FOLLOW_REP_S, MAX_KEPT
 from ..match.live import LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
 from ..match.live_window import FramePoints, coco_and_feet
+from ..match.rep_arbiter import SETTLE_MARGIN_S, RepArbiter
 from ..pose.skeleton import COCO17, MEDIAPIPE33
 from ..score.feedback import FeedbackItem
 from ..score.scoring import PreparedReference
