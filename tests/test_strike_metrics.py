@@ -17,8 +17,8 @@ from core.library.references import make_reference
 from core.match.sides import SidedEngine
 from core.pose.estimator import PoseSequence
 from core.pose.skeleton import COCO17_NAMES, to_coco17
+from core.score.limb_motion import despike, speeds, visible_xy
 from core.score.scoring import PreparedReference
-from core.score.strike_metrics import despike, speeds, visible_xy
 
 from .conftest import TESTDATA
 

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..pose.skeleton import C, to_coco17
-from ..score.strike_metrics import visible_xy
+from ..score.limb_motion import visible_xy
 
 GESTURES = ("record", "next", "end_set")
 HOLD_S = {"record": 1.0, "next": 1.0, "end_set": 3.0}

@@ -32,7 +32,7 @@ from ..features.bones import (
 )
 from ..library.references import Reference
 from ..pose.skeleton import to_coco17
-from ..score.strike_metrics import visible_xy
+from ..score.limb_motion import visible_xy
 
 # Recording a hold from a longer span keeps the stillest stretch of this length: enough frames to measure
 # the pose's own spread (a second of detector jitter and sway), short enough to find between two techniques.
