@@ -36,7 +36,8 @@ from ..match.recognition import recognize
 from ..pose.auto_model import LIVE_MODELS
 from ..pose.estimator import PoseEstimator, PoseSequence, extract_sequence
 from ..pose.models import DEFAULT_MODEL, MODEL_NAMES
-from ..score.scoring import PreparedReference, TakeScore, score_take
+from ..score.scoring import PreparedReference, score_take
+from ..score.take_score import TakeScore
 
 # The commands that read a SOURCE and so take --size and --model.
 SOURCE_COMMANDS = ("score", "recognize", "record", "stream", "render")

@@ -32,11 +32,11 @@ from ..pose.skeleton import PARTS
 from ..score.scoring import (
     SAME_MOVE_MAX_DISTANCE,
     PreparedReference,
-    TakeScore,
     distance_to_score,
     resample_indices,
     score_take,
 )
+from ..score.take_score import TakeScore
 
 # Softmax temperature in score points for the confidence between candidates.
 RECOGNIZE_TEMPERATURE = 5.0

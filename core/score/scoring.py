@@ -15,7 +15,7 @@ keeps what is nearly identical (another rep by the same person, d <= 0.1) at 99.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,7 @@ from ..match.align import Segment, best_segment, mean_per_reference_frame, per_r
 from ..pose.estimator import PoseSequence
 from ..pose.skeleton import MEDIAPIPE33, PARTS
 from ..score.feedback import MAX_ITEMS, FeedbackItem, build_feedback, part_directions
+from ..score.take_score import TakeScore
 from ..score.tolerance import part_scale as tolerance_scale
 from ..score.unseen_motion import (
     MSG_PARTIAL,
@@ -215,47 +216,6 @@ class PreparedReference:
 
     def __len__(self) -> int:
         return len(self.features)
-
-
-@dataclass(frozen=True)
-class TakeScore:
-    """The result of scoring one take against one reference."""
-
-    reference: str
-    move: str
-    view: str
-    score: float
-    parts: dict[str, float | None]
-    feedback: list[FeedbackItem]
-    tempo: float
-    frames: int
-    pose_frames: int
-    start_s: float
-    end_s: float
-    distance: float
-    mirror: bool = False
-    source: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
-    unseen: float = 0.0  # share of the reference's motion the take kept out of sight (core.score.unseen_motion)
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "source": self.source,
-            "reference": self.reference,
-            "move": self.move,
-            "view": self.view,
-            "score": round(self.score, 1),
-            "parts": {k: (None if v is None else round(v, 1)) for k, v in self.parts.items()},
-            "feedback": [f.as_dict() for f in self.feedback],
-            "tempo": round(self.tempo, 3),
-            "frames": self.frames,
-            "pose_frames": self.pose_frames,
-            "start": round(self.start_s, 3),
-            "end": round(self.end_s, 3),
-            "distance": round(self.distance, 4),
-            "mirror": self.mirror,
-            "unseen": round(self.unseen, 3),
-        }
 
 
 # Reference x take frame pairs whose part costs are computed at once: a 10 s reference against a 10 min take
