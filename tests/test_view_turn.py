@@ -194,6 +194,15 @@ def test_a_turned_take_gets_no_advice_read_from_the_depth_guess(squats):
     offline = [f.message for f in score_take(side, front_ref).feedback]
     live = [f.message for r in _reps(LiveEngine(front_ref), side) for f in r.feedback]
     assert live and not [m for m in offline + live if any(w in m for w in lateral)], offline + live
+    # Turned or not is kept per column of the live window: a frame with nobody in it was not turned.
+    engine = LiveEngine(front_ref)
+    _reps(engine, side)
+    seen = engine.dtw.frames_seen
+    for k in range(5):
+        engine.push(None, (len(side) + k) / side.fps, side.skeleton)
+    cols = [j % engine.history for j in range(seen - 20, engine.dtw.frames_seen)]
+    turned = engine.cols.turned[cols]
+    assert turned[:20].all() and not turned[20:].any() and len(turned) > 20
     # The same frames compared as filmed may still be told about their stance: the rule is about turned takes.
     joints = np.zeros((4, 17, 2), np.float32)
     joints[:, 15], joints[:, 16] = (-0.2, 2.0), (0.2, 2.0)  # the ankles two torso lengths below the hips

@@ -4,10 +4,9 @@ Every reference has its own LiveEngine, and each engine finds the reps that look
 physical rep is often found by two references (a left hook and a left straight share most of the motion),
 and the engines report at different delays, so their reps pass through a RepArbiter: it waits until every
 engine could have reported a rival for a rep, keeps one of reps that are one physical rep, trims the slight
-overlap of neighbouring reps, and numbers what it keeps in one sequence (core.match.rep_arbiter). Which rival is
-kept is decided by
-recognition (core.match.recognition) over the frames of the rep, not by the graded score: a rep's live score
-says how well it matches its own reference, which is not comparable between references.
+overlap of neighbouring reps, and numbers what it keeps in one sequence (core.match.rep_arbiter). Which rival
+is kept is decided by recognition (core.match.recognition) over the frames of the rep, not by the graded score:
+a rep's live score says how well it matches its own reference, which is not comparable between references.
 """
 
 from __future__ import annotations

@@ -200,7 +200,7 @@ class LiveEngine:
         self.cols.times[slot] = tick
         self.cols.joints[slot] = joints
         self.cols.parts[slot] = parts
-        self.cols.turned[slot] = bool(self.window.turn)
+        self.cols.turned[slot] = status != "nobody" and self.norm is not None and bool(self.window.turn)
         state = self.dtw.update(cost.astype(float), parts.astype(float))
         self.cols.steps[slot] = self.dtw.last_step
         return self._track_reps(j, state)

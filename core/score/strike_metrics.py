@@ -56,7 +56,8 @@ class StrikeMetrics:
     return_time: float | None
     return_ref: float | None
     # How far the limb that struck travelled in the rep, as a share of the reference's reach (body heights both);
-    # None when either is unknown. Auto-detect drops a strike that barely moved (core.match.auto_detect).
+    # None when either is unknown or the limb was seen in under half the rep's frames. Auto-detect drops a strike
+    # whose named limb barely moved (core.match.auto_detect).
     reach_share: float | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -86,7 +87,8 @@ class StrikeProfile:
     return_time: float | None
     reach: float | None = None  # how far the striking joint travels in the reference, in body heights
     is_strike: bool = True  # False: the move strikes nothing (a squat), and its reps carry no strike metrics
-    # True when the reference names its limb (a category): the joint is known, not guessed from what travels most.
+    # True when the reference names its limb (a category and a side): the joint is known, not guessed from what
+    # travels most.
     named: bool = False
 
     @property
@@ -157,9 +159,8 @@ def profile_reference(
         is_strike = category in ("punch", "kick")
     else:  # nobody said: a strike is a fast hand or foot
         is_strike = m.peak_speed is not None and m.peak_speed >= MIN_STRIKE_SPEED
-    return StrikeProfile(
-        joint, one_sided, m.peak_speed, m.extension, m.return_time, reach, is_strike, category in ("punch", "kick")
-    )
+    named = category in ("punch", "kick") and side in ("left", "right")
+    return StrikeProfile(joint, one_sided, m.peak_speed, m.extension, m.return_time, reach, is_strike, named)
 
 
 def _other_limb_struck(rep: NDArray[np.float64], joint: int, profile: StrikeProfile) -> bool:
