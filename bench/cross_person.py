@@ -22,6 +22,7 @@ from core.frame.sources import load_keypoint_array
 from core.library.labelled_takes import LabelledSegment, labelled_segments, load_labelled_take
 from core.library.references import Reference, make_reference, with_examples
 from core.library.seed_import import import_lookup
+from core.library.starter import named_as_starter
 from core.match.auto_detect import AutoDetectEngine
 from core.match.live import LiveEngine
 from core.match.live_examples import LIVE_EXAMPLES
@@ -198,13 +199,8 @@ def live_examples_rows(takes, refs: list[Reference], per_take: int = 1) -> list[
              f"{counted} counted ({100 * (counted - truth) / truth:+.0f} %), {found} labelled reps found")]  # fmt: skip
 
 
-def named(ref: Reference) -> Reference:
-    """The reference with the category and striking side its technique names, as the starter moves carry them."""
-    return replace(ref, category="kick" if _is_kick(ref.move) else "punch", side=side(ref.move))
-
-
 def autodetect_rows(takes, refs: list[Reference]) -> list[tuple[str, str]]:
-    prepared = [PreparedReference.from_reference(named(r)) for r in refs]
+    prepared = [PreparedReference.from_reference(named_as_starter(r)) for r in refs]
     truth = right_truth = reported = right_reported = 0
     for _, seq, segs in takes:
         reps = stream(AutoDetectEngine(prepared), seq)

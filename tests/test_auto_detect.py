@@ -179,7 +179,7 @@ def test_rivals_on_one_punch_or_kick_are_ranked_by_recognition_not_live_score(re
             engine.push(row, k / take.fps, take.skeleton)
         for seg in labelled_segments(labels):
             start, end = seg.start / take.fps, seg.end / take.fps
-            if len(take) / take.fps - start > engine._keep_s - 1.0:
+            if len(take) / take.fps - start > engine._frames.keep_s - 1.0:
                 continue  # older than the frames the engine keeps
             group = [_rep(start, end, 90.0, rival), _rep(start, end, 60.0, truth)]
             right += engine.arbiter.rank(group)[0].move == truth
@@ -192,13 +192,8 @@ def test_a_strike_whose_named_hand_or_foot_barely_moved_is_not_reported(referenc
     """With each reference naming its limb (a category and side, as the starter moves do), the guard hand's
     shuffles around seven front kicks are no longer given to the jab: 14 reps (8 of them straights) -> the 7
     kicks' 6 found before, and nothing else. A reference that names no limb is not held to it."""
-    from dataclasses import replace
-
     import core.match.auto_detect as auto_detect
-
-    def named(ref):
-        kick = "kick" in ref.move or "roundhouse" in ref.move
-        return replace(ref, category="kick" if kick else "punch", side=ref.move.rsplit("_", 1)[1])
+    from core.library.starter import named_as_starter as named
 
     take = _sequence(MUAYTHAI / "train" / "front_kick_left_7.npy")
 

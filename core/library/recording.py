@@ -21,7 +21,7 @@ from ..library.labels import format_label
 from ..library.reference_library import Library
 from ..library.references import Reference, add_example, example_from_sequence, make_reference
 from ..match.rep_split import split_reps
-from ..pose.estimator import PoseSequence
+from ..pose.estimator import NO_WORLD, PoseSequence
 from ..pose.skeleton import MEDIAPIPE33
 
 MAX_SECONDS = 60.0
@@ -30,7 +30,6 @@ MAX_SECONDS = 60.0
 PREVIEW_SHORT_SIDE = 240
 # Below this a span shows mostly nobody: no use as a reference.
 MIN_DETECTED = 0.5
-_NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame recorded without world landmarks
 
 
 @dataclass(frozen=True)
@@ -92,7 +91,7 @@ class TakeRecorder:
         ok, jpg = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 80])
         self._previews.append(jpg.tobytes() if ok else b"")
         self._kp.append(np.full((33, 3), np.nan, np.float32) if keypoints is None else keypoints.astype(np.float32))
-        self._world.append(_NO_WORLD if keypoints is None or world is None else np.asarray(world, np.float32)[:, :3])
+        self._world.append(NO_WORLD if keypoints is None or world is None else np.asarray(world, np.float32)[:, :3])
         self._times.append(t - self._t0)
 
     def finish(self) -> RecordedTake | None:

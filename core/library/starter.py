@@ -68,6 +68,13 @@ CATALOGUE: tuple[StarterTechnique, ...] = (
 )
 
 
+def named_as_starter(ref: Reference) -> Reference:
+    """A reference cut from the source set (its move the source's stem, e.g. "hook_body_left") with the category
+    and striking side the catalogue gives that technique; unchanged when the catalogue has no such stem."""
+    technique = next((t for t in CATALOGUE if t.stem == ref.move), None)
+    return ref if technique is None else replace(ref, category=technique.category, side=technique.side)
+
+
 def starter_reference(path: Path, technique: StarterTechnique) -> Reference:
     """The reference derived from one source file."""
     kp, skeleton = load_keypoint_array(path)

@@ -16,11 +16,10 @@ from collections import deque
 from dataclasses import replace
 
 import numpy as np
-from numpy.typing import NDArray
 
 from ..match.live import REP_MAX_TEMPO, LiveEngine
 from ..match.live_events import LiveUpdate, Rep, rep_summary
-from ..match.live_window import FramePoints, coco_and_feet
+from ..match.live_window import FramePoints, RecentFrames, coco_and_feet
 from ..match.recognition import match_scores
 from ..match.rep_arbiter import MAX_WAIT_S, SETTLE_MARGIN_S, RepArbiter, rep_label
 from ..pose.estimator import PoseSequence
@@ -32,6 +31,7 @@ from ..score.strike_metrics import StrikeProfile
 FOLLOW_REP_S = 3.0
 # Reported reps kept for `reps` and the summary: scores, not unbounded objects.
 MAX_KEPT = 1000
+_NOBODY = np.full((17, 3), np.nan, np.float32)  # a frame with nobody, as recognition reads it
 # Rest frames around a rep that recognition sees (it finds the rep's active span from its ends).
 RECOGNITION_PAD_S = 0.15
 # With no move chosen, a strike whose hand or foot travelled less than this share of the reference's reach (both
@@ -77,8 +77,7 @@ class AutoDetectEngine:
         self.arbiter = RepArbiter(lag + SETTLE_MARGIN_S, self._rank_by_recognition)
         # Recent frames (time, COCO-17 keypoints) for recognising a rep: as long as a rep may wait, plus it.
         longest = max(len(p) / p.reference.fps for p in prepared) * REP_MAX_TEMPO
-        self._keep_s = MAX_WAIT_S + longest + 2 * RECOGNITION_PAD_S + 1.0
-        self._frames: deque[tuple[float, NDArray[np.float32]]] = deque()
+        self._frames = RecentFrames(MAX_WAIT_S + longest + 2 * RECOGNITION_PAD_S + 1.0)
         self.outbox: deque[Rep] = deque()
         self.rep_count = 0
         self.frames = 0
@@ -104,7 +103,7 @@ class AutoDetectEngine:
             self._t0 = t
         now = t - self._t0
         coco, feet = coco_and_feet(keypoints, skeleton)  # once here: every engine and the recognition take it
-        self._remember(now, coco)
+        self._frames.add(now, _NOBODY if coco is None else coco)
         updates = self.updates = [e.push(coco, t, COCO17, feet=feet, world=world) for e in self.engines]
         self.frames += 1
         for k, u in enumerate(updates):
@@ -118,18 +117,13 @@ class AutoDetectEngine:
         rep = self._report(self.outbox.popleft()) if self.outbox else None
         return replace(updates[best], new_rep=rep, rep_count=self.rep_count)
 
-    def _remember(self, now: float, coco: NDArray[np.float32] | None) -> None:
-        self._frames.append((now, np.full((17, 3), np.nan, np.float32) if coco is None else coco))
-        while self._frames and now - self._frames[0][0] > self._keep_s:
-            self._frames.popleft()
-
     def _rank_by_recognition(self, group: list[Rep]) -> list[Rep]:
         """Rivals for one physical rep, the one whose move recognition finds closest first. (Dropping the reps
         whose move recognition would not name was measured too: 808 -> 770 reps reported on the Muay Thai
         takes, the right move for 23 % -> 24 % of them; not worth losing a rep that an engine did find.)"""
         a = min(r.start for r in group) - RECOGNITION_PAD_S
         z = max(r.end for r in group) + RECOGNITION_PAD_S
-        rows = [(t, kp) for t, kp in self._frames if a <= t <= z]
+        rows = self._frames.between(a, z)
         by_score = sorted(group, key=lambda r: -r.score)
         if len(rows) < 4 or rows[-1][0] <= rows[0][0]:
             return by_score  # the frames are gone (a rep decided very late): fall back to the live score
@@ -157,7 +151,7 @@ class AutoDetectEngine:
 
     def finish(self) -> list[Rep]:
         """The source ended: decide every waiting rep now (none is lost) and return those not yet reported."""
-        now = self._frames[-1][0] if self._frames else 0.0
+        now = self._frames.rows[-1][0] if self._frames.rows else 0.0
         for engine in self.engines:  # matches each engine still held back for a better one
             for rep in (r for r in engine.finish() if struck(r, engine.strike)):
                 self.found.append(rep)

@@ -30,7 +30,7 @@ from ..match.live_events import (
     rep_summary,
 )
 from ..match.live_history import Candidate, Columns, motion_amplitude
-from ..match.live_window import SeenFrame, StrikeFrames, ViewWindow, frame_feet
+from ..match.live_window import RecentFrames, SeenFrame, ViewWindow, frame_feet
 from ..pose.skeleton import MEDIAPIPE33, PARTS, to_coco17
 from ..score.feedback import FeedbackItem, build_feedback, part_directions
 from ..score.feedback_stabilizer import FeedbackStabilizer
@@ -107,7 +107,7 @@ class LiveEngine:
         # last seconds of (time, COCO-17 keypoints), as long as the column history. As filmed, not turned to
         # another camera angle: speeds and extension are measured on what the camera saw, not a depth guess.
         self.strike = prepared.strike  # measured once per prepared reference
-        self._frames = StrikeFrames(self.history / self.ref.fps + 1.0)
+        self._frames = RecentFrames(self.history / self.ref.fps + 1.0)
 
     @property
     def ghost_flipped(self) -> bool:

@@ -23,13 +23,13 @@ from ..features.view_turn import (
     turned_keypoints,
     views_apart,
 )
+from ..pose.estimator import NO_WORLD
 from ..pose.skeleton import COCO17, MEDIAPIPE33, to_coco17
 from ..score.strike_metrics import StrikeMetrics, StrikeProfile, measure_rep
 
 # One frame's keypoints or world landmarks as an engine's push takes them: (K, C), None when nobody is in frame.
 FramePoints = NDArray[Any] | None
 _NO_FEET = np.full((2, 2, 3), np.nan, np.float32)  # a frame whose skeleton has no feet
-_NO_WORLD = np.full((33, 3), np.nan, np.float32)  # a frame without world landmarks
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ class SeenFrame:
         """A frame's parts as given to an engine; `mirror` swaps the person's left and right (the other stance)."""
         c = np.asarray(coco, np.float32)
         f = _NO_FEET if feet is None else np.asarray(feet, np.float32)
-        w = _NO_WORLD if world is None else np.asarray(world, np.float32)[:, :3]
+        w = NO_WORLD if world is None else np.asarray(world, np.float32)[:, :3]
         if mirror:
             c = mirror_keypoints(c[None], COCO17)[0]
             f = f * np.array([-1.0, 1.0, 1.0], np.float32)  # which foot is which does not matter
@@ -109,9 +109,10 @@ class ViewWindow:
         return kp, turned_feet
 
 
-class StrikeFrames:
-    """The last seconds of frames as they came (real time stamps, not the engine's resampled columns): the strike
-    metrics of a rep (core.score.strike_metrics) are measured on them."""
+class RecentFrames:
+    """The last `keep_s` seconds of (time, COCO-17 keypoints) as they came (real time stamps, not an engine's
+    resampled columns): a rep's strike metrics (core.score.strike_metrics) and auto-detect's recognition of a
+    rep are measured on them."""
 
     def __init__(self, keep_s: float) -> None:
         self.keep_s = keep_s
@@ -121,6 +122,10 @@ class StrikeFrames:
         self.rows.append((t, coco))
         while t - self.rows[0][0] > self.keep_s:
             self.rows.popleft()
+
+    def between(self, t0: float, t1: float) -> list[tuple[float, NDArray[np.float32]]]:
+        """The kept frames from t0 to t1 (seconds), both included."""
+        return [(t, kp) for t, kp in self.rows if t0 <= t <= t1]
 
     def measure(self, t0: float, t1: float, profile: StrikeProfile, mirror: bool) -> StrikeMetrics | None:
         """The metrics of the rep from t0 to t1 (seconds), None when too few of its frames are kept."""

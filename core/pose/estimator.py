@@ -78,6 +78,11 @@ class PoseFrame:
         return out
 
 
+# One frame's world landmarks where there are none (nobody in frame, or a source without them): NaN.
+NO_WORLD = np.full((33, 3), np.nan, np.float32)
+NO_WORLD.flags.writeable = False  # shared by every such frame
+
+
 @dataclass(frozen=True)
 class PoseSequence:
     """A take or a reference as keypoints.

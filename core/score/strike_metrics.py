@@ -112,15 +112,16 @@ class _Measured:
     return_time: float | None
 
 
-def _measure(t: NDArray[np.float64], xy: NDArray[np.float64], joint: int, start: int, end: int) -> _Measured:
-    """Peak outward speed (body heights/s), angle at the farthest point, time back to guard, of frames start..end
-    (frames after `end` are searched for the return only)."""
+def _measure(
+    t: NDArray[np.float64], xy: NDArray[np.float64], joint: int, start: int, end: int, height: float
+) -> _Measured:
+    """Peak outward speed (body heights/s; `height` is body_height(xy)), angle at the farthest point, time back to
+    guard, of frames start..end (frames after `end` are searched for the return only)."""
     d = reach(xy[start:], joint, end - start + 1)
     window = d[: end - start + 1]
     if not np.isfinite(window).any():
         return _Measured(None, None, None)
     peak = int(np.nanargmax(window))
-    height = body_height(xy)
     # Outward only, up to the farthest point: a quick snap back to guard is not the strike's speed.
     v = speeds(t[start:], despike(xy[start:, joint]))[: peak + 1]
     peak_speed = float(np.nanmax(v)) / height if np.isfinite(v).any() and np.isfinite(height) else None
@@ -152,9 +153,10 @@ def profile_reference(
     """
     xy = visible_xy(coco)
     joint = max(striking_candidates(category, side), key=lambda j: travel(xy, j))
-    m = _measure(np.arange(len(xy)) / fps, xy, joint, 0, len(xy) - 1)
     height = body_height(xy)
-    reach = travel(xy, joint) / height if np.isfinite(height) and travel(xy, joint) > 0 else None
+    m = _measure(np.arange(len(xy)) / fps, xy, joint, 0, len(xy) - 1, height)
+    moved = travel(xy, joint)
+    reach = moved / height if np.isfinite(height) and moved > 0 else None
     if category:
         is_strike = category in ("punch", "kick")
     else:  # nobody said: a strike is a fast hand or foot
@@ -193,8 +195,8 @@ def measure_rep(
     joint = profile.joint
     if profile.one_sided and _other_limb_struck(xy[start : end + 1], joint, profile):
         joint = int(PARTNER[joint])
-    m = _measure(np.asarray(t, np.float64), xy, joint, start, end)
     height = body_height(xy)
+    m = _measure(np.asarray(t, np.float64), xy, joint, start, end, height)
     rep = xy[start : end + 1]
     seen = float(np.isfinite(rep[:, joint]).all(axis=-1).mean()) if len(rep) else 0.0
     share = None  # unknown for a joint hidden most of the rep (the far hand): a hidden hand travels nothing
